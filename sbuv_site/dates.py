@@ -1,0 +1,123 @@
+"""Dates: parse what editors write in front matter; show dates in Swedish."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+MONTHS_SV = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)
+WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+_ISO = re.compile(
+    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
+    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?$"
+)
+_WORDS = re.compile(
+    r"^(?:(?:\w+dag(?:en)?)\s+)?(?:den\s+)?(?P<d>\d{1,2})\s*(?::e|:a)?\s+(?P<month>[a-zåäö]+)\.?"
+    r"(?:\s+(?P<y>\d{4}))?$",
+    re.IGNORECASE,
+)
+
+
+class DateError(ValueError):
+    """A date an editor wrote that is not a real ISO date; carries a hint to fix it."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def stockholm() -> tzinfo:
+    """Europe/Stockholm, the zone every undated-zone time in the blog is read in."""
+    return ZoneInfo("Europe/Stockholm")
+
+
+def parse_datetime(value: object, zone: tzinfo | None = None) -> datetime:
+    """Read a front-matter date ('2015-12-01', '2015-12-01 10:30', with or without offset).
+
+    A bare date means midnight in the blog's zone. Raises DateError with a hint on
+    anything else, so '2015-02-31' or '1 december 2015' never become a wrong page.
+    """
+    zone = zone or stockholm()
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=zone)
+    if not isinstance(value, str):
+        raise DateError(
+            f"date must be text like 2015-12-01, not {type(value).__name__} {value!r}",
+            "write the date as YYYY-MM-DD, e.g. 2015-12-01",
+        )
+    text = value.strip()
+    match = _ISO.match(text)
+    if not match:
+        raise _words_error(text)
+    year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+    if not 1 <= month <= 12:
+        raise DateError(
+            f"date '{text}' has month {month}; a month is 1 to 12",
+            "write the date as YYYY-MM-DD (year, month, day)",
+        )
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise DateError(
+            f"date '{text}' has day {day}, but {MONTHS_SV[month - 1]} {year} has {last} days",
+            f"use a day from 1 to {last}",
+        )
+    hour, minute, second = int(match["H"] or 0), int(match["M"] or 0), int(match["S"] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise DateError(f"time in '{text}' is not a time of day", "write the time as HH:MM, 00:00-23:59")
+    tz: tzinfo = zone
+    if match["tz"]:
+        tz = _offset(match["tz"])
+    return datetime(year, month, day, hour, minute, second, tzinfo=tz)
+
+
+def parse_date(value: object, zone: tzinfo | None = None) -> date:
+    """The calendar date of a front-matter value, in the blog's zone."""
+    return parse_datetime(value, zone).astimezone(zone or stockholm()).date()
+
+
+def _offset(text: str) -> tzinfo:
+    if text == "Z":
+        return timezone.utc
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def _words_error(text: str) -> DateError:
+    """Explain a date written another way, with the ISO form when it can be worked out."""
+    words = _WORDS.match(text)
+    if words and words["month"].lower() in MONTHS_SV:
+        month = MONTHS_SV.index(words["month"].lower()) + 1
+        if words["y"]:
+            iso = f"{int(words['y']):04d}-{month:02d}-{int(words['d']):02d}"
+            return DateError(f"date '{text}' is written in words", f"write it as {iso}")
+        return DateError(
+            f"date '{text}' is written in words and has no year",
+            f"write it as YYYY-{month:02d}-{int(words['d']):02d} with the year",
+        )
+    return DateError(f"date '{text}' is not a date", "write the date as YYYY-MM-DD, e.g. 2015-12-01")
+
+
+def format_date_sv(day: date) -> str:
+    """'17 november 2015': how Swedish readers expect a date in running text."""
+    return f"{day.day} {MONTHS_SV[day.month - 1]} {day.year}"
+
+
+def month_name_sv(month: int) -> str:
+    """'november' for 11."""
+    return MONTHS_SV[month - 1]
+
+
+def to_rfc3339(moment: datetime) -> str:
+    """An Atom/sitemap timestamp with an explicit offset."""
+    return moment.isoformat(timespec="seconds")
