@@ -1,0 +1,85 @@
+"""The whole pipeline, top to bottom: config → load → validate → model → render → write."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from sbuv_site.config import load_config
+from sbuv_site.load import load_sources, load_static
+from sbuv_site.markup import make_markdown
+from sbuv_site.model import build_site
+from sbuv_site.municipalities import load_registry
+from sbuv_site.render import make_environment, render_site
+from sbuv_site.validate import validate
+from sbuv_site.write import check_output_dir, write_output
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the command line can change about one build."""
+
+    drafts: bool = False
+    future: bool = False
+    output: Path | None = None  # default: config.output_dir under the site root
+    now: datetime | None = None  # "today", for leaving out future posts; default: the clock
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the one-line summary and for tests."""
+
+    output: Path
+    pages: int = 0
+    files: int = 0
+    posts: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        total = sum(self.timings.values())
+        return (f"Built {self.posts} posts into {self.pages} pages ({self.files} files) "
+                f"in {self.output} in {total * 1000:.0f} ms")
+
+
+def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
+    """Build the site in root; raises SiteError (or a group of them) and leaves output/ alone."""
+    options = options or BuildOptions()
+    clock: dict[str, float] = {}
+    config = _timed(clock, "config", lambda: load_config(root))
+    output = options.output or root / config.output_dir
+    check_output_dir(output, root)
+    registry = load_registry()
+    documents = _timed(clock, "load", lambda: load_sources(root, config.content_dir))
+    static = _timed(clock, "load", lambda: load_static(root, config.static_dir))
+    posts, pages = _timed(clock, "validate",
+                          lambda: validate(documents, registry, config.aliases, config.zone))
+    now = options.now or datetime.now(UTC)
+    site = _timed(clock, "model", lambda: build_site(
+        posts, pages, config, registry, make_markdown(config.markdown.allow_html),
+        drafts=options.drafts, future=options.future, now=now))
+    env = make_environment(str(root / config.layouts_dir))
+    files = _timed(clock, "render", lambda: render_site(site, env, static, source_date_epoch()))
+    written = _timed(clock, "write", lambda: write_output(files, output))
+    return BuildReport(output=output, pages=sum(f.relpath.endswith(".html") for f in files),
+                       files=written, posts=len(site.posts), timings=clock, notes=site.notes)
+
+
+def source_date_epoch() -> datetime | None:
+    """The reproducible-builds clock, if SOURCE_DATE_EPOCH is set; else no clock in the output."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return datetime.fromtimestamp(int(value), UTC) if value.isdigit() else None
+
+
+def _timed(clock: dict[str, float], stage: str, step: Callable[[], T]) -> T:
+    start = time.perf_counter()
+    result = step()
+    clock[stage] = clock.get(stage, 0.0) + time.perf_counter() - start
+    return result

@@ -1,0 +1,153 @@
+"""Command line: build | serve | new | check | import. Prints problems, never a traceback for them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from sbuv_site import __version__
+from sbuv_site.build import BuildOptions, build
+from sbuv_site.config import load_config
+from sbuv_site.errors import SiteError, flatten
+from sbuv_site.municipalities import LookupProblem, load_registry
+from sbuv_site.slugs import slugify
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sbuv-site", description="Build the SBUV coordinator's blog from Markdown into a static site.")
+    parser.add_argument("--version", action="version", version=f"sbuv-site {__version__}")
+    parser.add_argument("--root", type=Path, default=Path("."),
+                        help="the site folder, holding config.yaml (default: this folder)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = commands.add_parser("build", help="build the site into output/",
+                            description="Build the whole site; output/ is replaced only if all went well.")
+    _build_flags(b)
+
+    s = commands.add_parser("serve", help="preview with live reload",
+                            description="Build, serve output/ and rebuild when content, layouts, "
+                                        "static files or config.yaml change.")
+    _build_flags(s)
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+
+    n = commands.add_parser("new", help="start a new post", description="Write a post skeleton with "
+                            "today's date into content/posts/ and print its path.")
+    n.add_argument("title", help="the post's title, in quotes")
+    n.add_argument("--municipality", action="append", default=[],
+                   help="municipality the post is about (repeat for several)")
+    n.add_argument("--tags", default="", help="comma-separated tags, e.g. samverkan,kompetens")
+    n.add_argument("--draft", action="store_true", help="mark the post as a draft")
+
+    c = commands.add_parser("check", help="check a built site's links, feed and pages",
+                            description="Verify output/: internal links and assets resolve, feed and "
+                                        "sitemap are well-formed, every page has a title, one h1 and lang.")
+    c.add_argument("--output", type=Path, default=None, help="built site to check (default: output/)")
+
+    i = commands.add_parser("import", help="import old WordPress posts",
+                            description="Turn WordPress pages saved as text (.txt) or WordPress exports "
+                                        "(.xml) into Markdown posts.")
+    i.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    i.add_argument("--into", type=Path, default=None, help="folder for the posts (default content/posts)")
+    i.add_argument("--dry-run", action="store_true", help="report what would be written; write nothing")
+    i.add_argument("--force", action="store_true", help="overwrite posts that exist already")
+    i.add_argument("--date", action="append", default=[], metavar="FILE=YYYY-MM-DD",
+                   help="the date of a post whose text does not state it (repeatable)")
+    i.add_argument("--dates", type=Path, default=None, metavar="MAPPING.yaml",
+                   help="YAML file mapping input file names to dates")
+    return parser
+
+
+def _build_flags(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
+    sub.add_argument("--future", action="store_true", help="include posts dated in the future")
+    sub.add_argument("--output", type=Path, default=None, help="build into DIR instead of output/")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the exit code (0 ok, 1 problems in the input, 2 usage)."""
+    args = _parser().parse_args(argv)
+    root: Path = args.root
+    try:
+        return _run(args, root)
+    except (SiteError, ExceptionGroup) as exc:
+        problems = flatten(exc)
+        if not problems or (isinstance(exc, ExceptionGroup) and exc.split(SiteError)[1]):
+            raise  # not the editor's problem: a bug, which keeps its traceback
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        if len(problems) > 1:
+            print(f"{len(problems)} problems; nothing was written.", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, root: Path) -> int:
+    if args.command in ("build", "serve"):
+        options = BuildOptions(drafts=args.drafts, future=args.future, output=args.output)
+        if args.command == "serve":
+            from sbuv_site.serve import serve
+            return serve(root, options, host=args.host, port=args.port)
+        report = build(root, options)
+        for note in report.notes:
+            print(f"note: {note}", file=sys.stderr)
+        print(report.summary())
+        return 0
+    if args.command == "new":
+        print(new_post(root, args.title, args.municipality, args.tags, args.draft))
+        return 0
+    if args.command == "check":
+        from sbuv_site.check import check_site
+        output = args.output or root / load_config(root).output_dir
+        problems = check_site(output)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            print(f"{len(problems)} problems in {output}", file=sys.stderr)
+            return 1
+        print(f"{output}: all links, feed, sitemap and pages are fine")
+        return 0
+    if args.command == "import":
+        from sbuv_site.importer import import_paths, read_date_options
+        dates = read_date_options(args.date, args.dates)
+        into = args.into or root / load_config(root).content_dir / "posts"
+        report = import_paths(args.paths, into, dry_run=args.dry_run, force=args.force, dates=dates)
+        print(report.format())
+        return 0
+    raise AssertionError(args.command)
+
+
+def new_post(root: Path, title: str, municipalities: Sequence[str], tags: str, draft: bool) -> Path:
+    """Write a post skeleton dated today (in the blog's zone); never overwrite an existing file."""
+    config = load_config(root)
+    registry = load_registry()
+    names = []
+    for name in municipalities:
+        try:
+            names.append(registry.lookup(name, config.aliases).name)
+        except LookupProblem as exc:
+            raise SiteError("--municipality", None, exc.message, exc.hint) from None
+    if not title.strip():
+        raise SiteError("title", None, "the title is empty", 'give a title: sbuv-site new "Besök i Umeå"')
+    today = datetime.now(config.zone).date()
+    front = {"title": title.strip(), "date": today.isoformat()}
+    if names:
+        front["municipality"] = names[0] if len(names) == 1 else names  # type: ignore[assignment]
+    front["tags"] = [t.strip() for t in tags.split(",") if t.strip()]  # type: ignore[assignment]
+    if draft:
+        front["draft"] = True  # type: ignore[assignment]
+    path = root / config.content_dir / "posts" / f"{slugify(title)}.md"
+    if path.exists():
+        raise SiteError(path, None, "a post with this name exists already",
+                        "choose another title, or edit the existing file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=None)
+    text = text.replace(f"date: '{today.isoformat()}'", f"date: {today.isoformat()}")
+    path.write_text(f"---\n{text}---\n\nSkriv inlägget här. Första stycket blir sammanfattningen.\n",
+                    encoding="utf-8")
+    return path

@@ -1,0 +1,78 @@
+"""Markdown to HTML: one configured markdown-it (CommonMark, tables, footnotes, heading anchors)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from sbuv_site.sanitize import clean_html, is_safe_url
+from sbuv_site.slugs import slugify
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A Markdown text as HTML, plus its first paragraph for lists and feeds."""
+
+    html: str
+    first_paragraph: str
+
+
+def _shift_headings(state: Any) -> None:
+    """'# X' in a post becomes <h2>: the page's own title is its only <h1>."""
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
+
+
+def _anchor_slug(text: str) -> str:
+    return slugify(text, fallback="rubrik")
+
+
+def make_markdown(allow_html: bool = False) -> MarkdownIt:
+    """The site's Markdown parser; raw HTML is escaped unless allow_html, and then cleaned."""
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    md.enable("table")
+    md.enable("strikethrough")
+    md.use(footnote_plugin)
+    md.core.ruler.push("shift_headings", _shift_headings)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_anchor_slug)
+    md.validateLink = is_safe_url  # type: ignore[method-assign]  # also refuses data: images
+    return md
+
+
+def render_markdown(md: MarkdownIt, text: str) -> Rendered:
+    """Render a body once and take its first paragraph from the same tokens."""
+    env: dict[str, Any] = {}
+    tokens = md.parse(text, env)
+    body = md.renderer.render(tokens, md.options, env)
+    first = md.renderer.render(_first_paragraph(tokens), md.options, env)
+    if md.options["html"]:
+        body, first = clean_html(body), clean_html(first)
+    return Rendered(body, first)
+
+
+def render_inline(md: MarkdownIt, text: str) -> str:
+    """A one-paragraph Markdown text (a summary) as HTML, without the <p>."""
+    env: dict[str, Any] = {}
+    tokens = [t for t in md.parse(text, env) if t.type == "inline"]
+    html = "".join(md.renderer.render(t.children or [], md.options, env) for t in tokens)
+    return clean_html(html) if md.options["html"] else html
+
+
+def _first_paragraph(tokens: list[Token]) -> list[Token]:
+    """The tokens of the first top-level paragraph, with footnote marks removed."""
+    start = next((i for i, t in enumerate(tokens) if t.type == "paragraph_open" and t.level == 0), None)
+    if start is None:
+        return []
+    end = next(i for i in range(start, len(tokens)) if tokens[i].type == "paragraph_close")
+    picked = []
+    for token in tokens[start : end + 1]:
+        if token.children:
+            token = token.copy(children=[c for c in token.children if c.type != "footnote_ref"])
+        picked.append(token)
+    return picked

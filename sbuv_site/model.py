@@ -1,0 +1,302 @@
+"""The site as frozen data: posts, pages, tags, municipalities, archives; built once by build_site()."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from sbuv_site.config import Config
+from sbuv_site.dates import format_date_sv, month_name_sv
+from sbuv_site.errors import SiteError, raise_all
+from sbuv_site.markup import render_inline, render_markdown
+from sbuv_site.municipalities import LookupProblem, Municipality, Registry
+from sbuv_site.pagination import Pager, paginate
+from sbuv_site.slugs import slugify
+from sbuv_site.urls import Urls
+from sbuv_site.validate import PageFields, PostFields
+
+_SV_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "é": "e", "ü": "y"})
+
+
+def sort_key_sv(text: str) -> str:
+    """Swedish alphabetical order: å, ä, ö come after z."""
+    return text.casefold().translate(_SV_ORDER)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where something came from, for messages about it later."""
+
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A name and where it links to."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A blog post ready to be laid out."""
+
+    slug: str
+    title: str
+    published: datetime | None  # None only for an undated draft built with --drafts
+    updated: datetime | None
+    date_text: str  # "17 november 2015", or "datum saknas"
+    municipalities: tuple[Municipality, ...]
+    municipality_links: tuple[Link, ...]
+    tag_links: tuple[Link, ...]
+    body_html: str
+    summary_html: str  # inline HTML, no <p>
+    author: str
+    image: str | None
+    origin: str | None  # the front matter 'source': where an imported post came from
+    draft: bool
+    source: Source
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A standalone page ('Om bloggen')."""
+
+    slug: str
+    title: str
+    summary_html: str
+    body_html: str
+    updated: datetime | None
+    menu: int | None
+    source: Source
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One tag with its posts, newest first, and their pages."""
+
+    name: str
+    slug: str
+    url: str
+    posts: tuple[Post, ...]
+    pagers: tuple[Pager[Post], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """One visit from config.yaml, resolved to a municipality."""
+
+    municipality: Municipality
+    dates: tuple[date, ...]
+    kind: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A visited municipality: its visits (from config) and its posts."""
+
+    municipality: Municipality
+    url: str
+    visits: tuple[Visit, ...]
+    posts: tuple[Post, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveMonth:
+    year: int
+    month: int
+    name: str  # "november"
+    posts: tuple[Post, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveYear:
+    year: int
+    url: str
+    months: tuple[ArchiveMonth, ...]  # newest first
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the renderer needs, computed once."""
+
+    config: Config
+    urls: Urls
+    registry: Registry
+    posts: tuple[Post, ...]  # listed posts, newest first, ties broken by slug
+    undated_drafts: tuple[Post, ...]  # only with --drafts: pages of their own, in no list
+    pages: tuple[Page, ...]
+    home_pagers: tuple[Pager[Post], ...]
+    tags: tuple[Term, ...]  # Swedish alphabetical order
+    places: tuple[Place, ...]  # visited municipalities, Swedish alphabetical order
+    archive: tuple[ArchiveYear, ...]  # newest year first
+    visit_count: int  # visits listed in config.yaml
+    notes: tuple[str, ...]  # things the build left out on purpose (future posts, drafts)
+
+
+def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFields], config: Config,
+               registry: Registry, md: MarkdownIt, *, drafts: bool = False, future: bool = False,
+               now: datetime) -> Site:
+    """Assemble the site; cross-file problems (same address twice, unknown visits) raise here."""
+    urls = Urls.for_config(config)
+    notes: list[str] = []
+    chosen: list[PostFields] = []
+    for fields in posts_fields:
+        if fields.draft and not drafts:
+            notes.append(f"{fields.path}: draft left out (build with --drafts to see it)")
+        elif fields.published is not None and fields.published > now and not future:
+            notes.append(f"{fields.path}: dated {fields.published:%Y-%m-%d}, in the future; "
+                         "left out (build with --future to include it)")
+        else:
+            chosen.append(fields)
+    all_posts = [_make_post(f, config, urls, md) for f in chosen]
+    pages = tuple(_make_page(f, urls, md) for f in pages_fields if drafts or not f.draft)
+    _check_collisions(all_posts, pages)
+    dated = sorted((p for p in all_posts if p.published), key=lambda p: p.slug)
+    posts = tuple(sorted(dated, key=lambda p: p.published or now, reverse=True))
+    undated = tuple(sorted((p for p in all_posts if not p.published), key=lambda p: p.slug))
+    visits = _resolve_visits(config, registry)
+    return Site(
+        config=config, urls=urls, registry=registry, posts=posts, undated_drafts=undated,
+        pages=tuple(sorted(pages, key=lambda p: (p.menu if p.menu is not None else 999, p.slug))),
+        home_pagers=paginate(posts, config.per_page, urls.home),
+        tags=_make_tags(posts, urls, config.per_page),
+        places=_make_places(posts, visits, urls),
+        archive=_make_archive(posts, urls),
+        visit_count=len(visits),
+        notes=tuple(notes),
+    )
+
+
+def _make_post(fields: PostFields, config: Config, urls: Urls, md: MarkdownIt) -> Post:
+    rendered = render_markdown(md, fields.body)
+    summary = render_inline(md, fields.summary) if fields.summary else _unwrap(rendered.first_paragraph)
+    local = fields.published.astimezone(config.zone) if fields.published else None
+    return Post(
+        slug=fields.slug,
+        title=fields.title,
+        published=local,
+        updated=fields.updated,
+        date_text=format_date_sv(local.date()) if local else "datum saknas",
+        municipalities=fields.municipalities,
+        municipality_links=tuple(Link(m.name, urls.municipality(m.slug)) for m in fields.municipalities),
+        tag_links=tuple(Link(t, urls.tag(slugify(t))) for t in fields.tags),
+        body_html=rendered.html,
+        summary_html=summary,
+        author=fields.author or config.author,
+        image=fields.image,
+        origin=fields.source,
+        draft=fields.draft,
+        source=Source(fields.path, fields.slug_line),
+        url=urls.post(fields.slug, local),
+    )
+
+
+def _unwrap(paragraph: str) -> str:
+    text = paragraph.strip()
+    return text[3:-4] if text.startswith("<p>") and text.endswith("</p>") else text
+
+
+def _make_page(fields: PageFields, urls: Urls, md: MarkdownIt) -> Page:
+    rendered = render_markdown(md, fields.body)
+    summary = render_inline(md, fields.summary) if fields.summary else _unwrap(rendered.first_paragraph)
+    return Page(fields.slug, fields.title, summary, rendered.html, fields.updated, fields.menu,
+                Source(fields.path, fields.slug_line), urls.page(fields.slug))
+
+
+def _check_collisions(posts: Iterable[Post], pages: Iterable[Page]) -> None:
+    """Two files may not claim one address (Zola's find_path_collisions)."""
+    owners: dict[str, list[Source]] = defaultdict(list)
+    for item in (*posts, *pages):
+        owners[item.url].append(item.source)
+    errors = []
+    for url, sources in sorted(owners.items()):
+        if len(sources) > 1:
+            for source in sources:
+                others = ", ".join(str(s.path) for s in sources if s != source)
+                errors.append(SiteError(source.path, source.line,
+                                        f"address {url} is also used by {others}",
+                                        "give one of them another title or a 'slug: …'"))
+    raise_all(errors)
+
+
+def _make_tags(posts: Sequence[Post], urls: Urls, per_page: int) -> tuple[Term, ...]:
+    by_slug: dict[str, list[Post]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for post in posts:
+        for link in post.tag_links:
+            slug = link.url.rstrip("/").rsplit("/", 1)[-1]
+            by_slug[slug].append(post)
+            names.setdefault(slug, link.name)  # the newest post's spelling names the tag
+    terms = [
+        Term(names[slug], slug, urls.tag(slug), tuple(tagged),
+             paginate(tagged, per_page, lambda n, s=slug: urls.tag(s, n)))  # type: ignore[misc]
+        for slug, tagged in by_slug.items()
+    ]
+    return tuple(sorted(terms, key=lambda t: (sort_key_sv(t.name), t.slug)))
+
+
+def _resolve_visits(config: Config, registry: Registry) -> tuple[Visit, ...]:
+    visits, errors = [], []
+    for item in config.visits:
+        try:
+            place = registry.lookup(item.municipality, config.aliases)
+        except LookupProblem as exc:
+            errors.append(SiteError("config.yaml", item.line, exc.message, exc.hint))
+            continue
+        visits.append(Visit(place, item.dates, item.kind, item.source))
+    raise_all(errors)
+    return tuple(visits)
+
+
+def _make_places(posts: Sequence[Post], visits: Sequence[Visit], urls: Urls) -> tuple[Place, ...]:
+    """The visited set: municipalities with a visit in config.yaml or with posts."""
+    by_code: dict[str, Municipality] = {}
+    posts_of: dict[str, list[Post]] = defaultdict(list)
+    visits_of: dict[str, list[Visit]] = defaultdict(list)
+    for visit in visits:
+        by_code[visit.municipality.code] = visit.municipality
+        visits_of[visit.municipality.code].append(visit)
+    for post in posts:
+        for place in post.municipalities:
+            by_code[place.code] = place
+            posts_of[place.code].append(post)
+    places = [
+        Place(m, urls.municipality(m.slug), tuple(sorted(visits_of[code], key=_visit_order)),
+              tuple(posts_of[code]))
+        for code, m in by_code.items()
+    ]
+    return tuple(sorted(places, key=lambda p: sort_key_sv(p.municipality.name)))
+
+
+def _visit_order(visit: Visit) -> tuple[int, date]:
+    kinds = ("besök", "återbesök", "extra besök")
+    return (kinds.index(visit.kind) if visit.kind in kinds else 9, visit.dates[0] if visit.dates else date.max)
+
+
+def _make_archive(posts: Sequence[Post], urls: Urls) -> tuple[ArchiveYear, ...]:
+    grouped: dict[int, dict[int, list[Post]]] = defaultdict(lambda: defaultdict(list))
+    for post in posts:
+        assert post.published is not None
+        grouped[post.published.year][post.published.month].append(post)
+    return tuple(
+        ArchiveYear(
+            year=year,
+            url=urls.archive_year(year),
+            months=tuple(ArchiveMonth(year, month, month_name_sv(month), tuple(grouped[year][month]))
+                         for month in sorted(grouped[year], reverse=True)),
+            count=sum(len(v) for v in grouped[year].values()),
+        )
+        for year in sorted(grouped, reverse=True)
+    )

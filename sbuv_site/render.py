@@ -1,0 +1,215 @@
+"""Lay the Site out with Jinja: one precomputed context per page kind, no disk I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from sbuv_site.dates import format_date_sv, to_rfc3339
+from sbuv_site.errors import SiteError
+from sbuv_site.model import Post, Site
+from sbuv_site.static import StaticFile
+from sbuv_site.visitmap import locator_svg, map_facts, visit_map_svg
+
+FEED_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file of the built site: where it goes under output/ and its bytes."""
+
+    relpath: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    name: str
+    url: str
+    current: bool
+
+
+def hashed_name(relpath: str, data: bytes) -> str:
+    """'css/site.css' → 'css/site.1a2b3c4d.css', so browsers may cache it for ever."""
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    stem, _, ext = relpath.rpartition(".")
+    return f"{stem}.{digest}.{ext}"
+
+
+def render_site(site: Site, env: jinja2.Environment, static: Sequence[StaticFile],
+                built_at: datetime | None = None) -> list[OutputFile]:
+    """Every output file of the site, in a stable order."""
+    assets = {f.relpath: hashed_name(f.relpath, f.data) if f.relpath.endswith(".css") else f.relpath
+              for f in static}
+    renderer = _Renderer(site, env, assets, built_at)
+    files = [OutputFile(assets[f.relpath], f.data) for f in static]
+    files.extend(renderer.pages())
+    return sorted(files, key=lambda f: f.relpath)
+
+
+class _Renderer:
+    def __init__(self, site: Site, env: jinja2.Environment, assets: Mapping[str, str],
+                 built_at: datetime | None) -> None:
+        self.site, self.env, self.urls = site, env, site.urls
+        self.built_at = built_at
+        css = [self.urls.static(name) for rel, name in sorted(assets.items()) if rel.endswith(".css")]
+        self.common = {
+            "site_title": site.config.title,
+            "site_description": site.config.description,
+            "language": site.config.language,
+            "css_urls": css,
+            "feed_url": self.urls.feed(),
+            "home_url": self.urls.home(),
+            "archive_url": self.urls.archive(),
+            "map_url": self.urls.map(),
+            "favicon_url": self.urls.static("favicon.svg") if "favicon.svg" in assets else None,
+        }
+        self.nav_items = [("Start", self.urls.home()), ("Karta", self.urls.map()),
+                          ("Kommuner", self.urls.municipalities()), ("Taggar", self.urls.tags()),
+                          ("Arkiv", self.urls.archive())]
+        self.nav_items += [(p.title, p.url) for p in site.pages if p.menu is not None]
+
+    def _page(self, template: str, url: str, title: str, section: str, **context: Any) -> OutputFile:
+        nav = [NavLink(name, link, link == section) for name, link in self.nav_items]
+        full = {**self.common, "nav": nav, "page_title": title, "url": url,
+                "canonical_url": self.urls.absolute(url), **context}
+        return OutputFile(self.urls.output_path(url), self._render(template, full))
+
+    def _render(self, template: str, context: Mapping[str, Any]) -> bytes:
+        try:
+            return self.env.get_template(template).render(context).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:
+            raise SiteError(_layout_path(self.env, exc.name or template), exc.lineno,
+                            f"layout syntax error: {exc.message}",
+                            "check the {% %} and {{ }} tags on this line") from None
+        except jinja2.TemplateNotFound as exc:
+            raise SiteError(_layout_path(self.env, template), None, f"layout '{exc.name}' is missing",
+                            "restore it from the default layouts") from None
+        except jinja2.UndefinedError as exc:
+            name, line = _template_frame(exc, self.env)
+            raise SiteError(name or _layout_path(self.env, template), line,
+                            f"layout uses something that does not exist: {exc.message}",
+                            f"the {template} context has: {', '.join(sorted(context))}") from None
+
+    def pages(self) -> Iterator[OutputFile]:
+        site, urls = self.site, self.urls
+        for pager in site.home_pagers:
+            yield self._page("list.html", pager.url,
+                             site.config.title if pager.number == 1 else f"Sida {pager.number}",
+                             urls.home(), pager=pager, intro=pager.number == 1,
+                             facts=map_facts(site))
+        posts = site.posts
+        for index, post in enumerate(posts):
+            newer = posts[index - 1] if index > 0 else None
+            older = posts[index + 1] if index + 1 < len(posts) else None
+            yield self._post(post, newer, older)
+        for post in site.undated_drafts:
+            yield self._post(post, None, None)
+        for page in site.pages:
+            yield self._page("page.html", page.url, page.title, page.url, page=page)
+        yield self._page("tags.html", urls.tags(), "Taggar", urls.tags(), terms=site.tags)
+        for term in site.tags:
+            for pager in term.pagers:
+                title = f"Tagg: {term.name}" + (f" – sida {pager.number}" if pager.number > 1 else "")
+                yield self._page("tag.html", pager.url, title, urls.tags(), term=term, pager=pager)
+        yield from self._municipality_pages()
+        yield self._page("archive.html", urls.archive(), "Arkiv", urls.archive(),
+                         years=site.archive, year=None, all_years=site.archive)
+        for year in site.archive:
+            yield self._page("archive.html", year.url, f"Arkiv {year.year}", urls.archive(),
+                             years=(year,), year=year, all_years=site.archive)
+        yield self._page("404.html", urls.not_found(), "Sidan finns inte", "")
+        yield self._feed()
+        yield self._sitemap()
+        yield OutputFile("robots.txt",
+                         f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap())}\n".encode())
+
+    def _post(self, post: Post, newer: Post | None, older: Post | None) -> OutputFile:
+        return self._page("post.html", post.url, post.title, self.urls.home(),
+                          post=post, newer=newer, older=older,
+                          updated_text=format_date_sv(post.updated.date()) if post.updated else None)
+
+    def _municipality_pages(self) -> Iterator[OutputFile]:
+        site, urls = self.site, self.urls
+        facts = map_facts(site)
+        yield self._page("map.html", urls.map(), "Karta över besökta kommuner", urls.map(),
+                         map_svg=Markup(visit_map_svg(site)), facts=facts)
+        yield self._page("municipalities.html", urls.municipalities(), "Besökta kommuner",
+                         urls.municipalities(), facts=facts)
+        for place, fact in zip(site.places, facts.places, strict=True):
+            yield self._page("municipality.html", place.url, place.municipality.name,
+                             urls.municipalities(), place=place, fact=fact,
+                             locator_svg=Markup(locator_svg(site, place.municipality)))
+
+    def _feed(self) -> OutputFile:
+        site, urls = self.site, self.urls
+        entries = site.posts[: site.config.feed.limit]
+        stamps = [p.updated or p.published for p in entries if p.published]
+        newest = max(stamps, default=self.built_at or FEED_EPOCH)
+        context = {
+            "title": site.config.title, "subtitle": site.config.description,
+            "feed_id": urls.absolute(urls.home()), "self_url": urls.absolute(urls.feed()),
+            "home_url": urls.absolute(urls.home()), "updated": to_rfc3339(newest),
+            "author": site.config.author or site.config.title,
+            "full_content": site.config.feed.full_content,
+            "entries": [
+                {"title": p.title, "url": urls.absolute(p.url), "id": urls.absolute(p.url),
+                 "published": to_rfc3339(p.published) if p.published else "",
+                 "updated": to_rfc3339(p.updated or p.published) if p.published else "",
+                 "author": p.author, "summary": p.summary_html, "content": p.body_html,
+                 "categories": [t.name for t in p.tag_links]}
+                for p in entries
+            ],
+        }
+        return OutputFile("atom.xml", self._render("atom.xml", context))
+
+    def _sitemap(self) -> OutputFile:
+        site, urls = self.site, self.urls
+        entries: list[tuple[str, str | None]] = [(urls.absolute(urls.home()), None)]
+        entries += [(urls.absolute(p.url), (p.updated or p.published).date().isoformat())
+                    for p in site.posts if p.published]
+        entries += [(urls.absolute(p.url), None) for p in site.pages]
+        for url in (urls.tags(), urls.municipalities(), urls.map(), urls.archive()):
+            entries.append((urls.absolute(url), None))
+        entries += [(urls.absolute(t.url), None) for t in site.tags]
+        entries += [(urls.absolute(p.url), None) for p in site.places]
+        entries += [(urls.absolute(y.url), None) for y in site.archive]
+        return OutputFile("sitemap.xml", self._render("sitemap.xml", {"entries": entries}))
+
+
+def _layout_path(env: jinja2.Environment, name: str) -> str:
+    loader = env.loader
+    if isinstance(loader, jinja2.FileSystemLoader):
+        return f"{loader.searchpath[0]}/{name}"
+    return name
+
+
+def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str | None, int | None]:
+    """The layout file and line where rendering failed, from Jinja's rewritten traceback."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".svg")):
+            return frame.filename, frame.lineno
+    return None, None
+
+
+def make_environment(layouts: str, *, extra_filters: Mapping[str, Callable[..., Any]] | None = None
+                     ) -> jinja2.Environment:
+    """The Jinja environment: strict (a missing variable is an error), autoescaped HTML/XML/SVG."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(layouts),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date_sv"] = format_date_sv
+    env.filters.update(extra_filters or {})
+    return env

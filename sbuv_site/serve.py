@@ -1,0 +1,50 @@
+"""Preview server: build, serve output/ on 127.0.0.1 with live reload, rebuild on every change."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from sbuv_site.build import BuildOptions, build
+from sbuv_site.config import CONFIG_FILE, load_config
+from sbuv_site.errors import SiteError, flatten
+
+
+def rebuild_and_report(root: Path, options: BuildOptions, err: Callable[[str], None]) -> bool:
+    """One build for the preview: print its summary or its problems; the old output stays on error."""
+    try:
+        report = build(root, options)
+    except (SiteError, ExceptionGroup) as exc:
+        problems = flatten(exc)
+        if not problems:
+            raise
+        for problem in problems:
+            err(problem.format())
+        err("Build failed; still serving the previous output.")
+        return False
+    print(report.summary(), flush=True)
+    return True
+
+
+def serve(root: Path, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Serve the built site with livereload; watch content, layouts, static files and config."""
+    from livereload import Server  # imported here: only the preview needs tornado
+
+    config = load_config(root)
+    output = options.output or root / config.output_dir
+    options = BuildOptions(options.drafts, options.future, output, options.now)
+
+    def err(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    rebuild_and_report(root, options, err)
+    if not output.is_dir():
+        return 1
+    server = Server()
+    for folder in (config.content_dir, config.layouts_dir, config.static_dir):
+        server.watch(str(root / folder), lambda: rebuild_and_report(root, options, err))
+    server.watch(str(root / CONFIG_FILE), lambda: rebuild_and_report(root, options, err))
+    print(f"Serving {output} at http://{host}:{port}/ (Ctrl+C stops)", flush=True)
+    server.serve(host=host, port=port, root=str(output), open_url_delay=None)
+    return 0

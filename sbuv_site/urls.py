@@ -1,0 +1,84 @@
+"""The only place that turns model objects into site URLs and output file paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urljoin
+
+from sbuv_site.config import Config
+
+
+@dataclass(frozen=True, slots=True)
+class Urls:
+    """URL scheme of one site: Swedish words, trailing slashes, all under base_path."""
+
+    base_url: str
+    base_path: str  # "/" or "/blogg/"
+    permalink: str
+
+    @classmethod
+    def for_config(cls, config: Config) -> Urls:
+        return cls(config.base_url, config.base_path, config.permalink)
+
+    def _at(self, path: str) -> str:
+        return self.base_path + path.lstrip("/")
+
+    def home(self, page: int = 1) -> str:
+        return self._at("/" if page == 1 else f"/sida/{page}/")
+
+    def post(self, slug: str, published: datetime | None) -> str:
+        if published is None:
+            return self._at(f"/utkast/{slug}/")  # an undated draft, seen only with --drafts
+        return self._at(self.permalink.format(
+            year=f"{published.year:04d}", month=f"{published.month:02d}",
+            day=f"{published.day:02d}", slug=slug))
+
+    def page(self, slug: str) -> str:
+        return self._at(f"/{slug}/")
+
+    def tags(self) -> str:
+        return self._at("/taggar/")
+
+    def tag(self, slug: str, page: int = 1) -> str:
+        return self._at(f"/taggar/{slug}/" if page == 1 else f"/taggar/{slug}/sida/{page}/")
+
+    def municipalities(self) -> str:
+        return self._at("/kommuner/")
+
+    def municipality(self, slug: str) -> str:
+        return self._at(f"/kommuner/{slug}/")
+
+    def archive(self) -> str:
+        return self._at("/arkiv/")
+
+    def archive_year(self, year: int) -> str:
+        return self._at(f"/arkiv/{year}/")
+
+    def map(self) -> str:
+        return self._at("/karta/")
+
+    def feed(self) -> str:
+        return self._at("/atom.xml")
+
+    def sitemap(self) -> str:
+        return self._at("/sitemap.xml")
+
+    def robots(self) -> str:
+        return self._at("/robots.txt")
+
+    def not_found(self) -> str:
+        return self._at("/404.html")
+
+    def static(self, relpath: str) -> str:
+        return self._at("/" + relpath)
+
+    def absolute(self, url: str) -> str:
+        """Full address for feeds and sitemaps."""
+        return urljoin(self.base_url, url)
+
+    def output_path(self, url: str) -> str:
+        """Where a URL's file lives under output/: '/a/b/' → 'a/b/index.html'."""
+        assert url.startswith(self.base_path), url
+        rel = url[len(self.base_path):]
+        return rel + "index.html" if rel == "" or rel.endswith("/") else rel

@@ -1,0 +1,226 @@
+"""Check each SourceDocument's front matter and turn it into typed fields; no I/O here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from sbuv_site.dates import DateError, parse_datetime
+from sbuv_site.errors import SiteError, did_you_mean, raise_all
+from sbuv_site.load import SourceDocument
+from sbuv_site.municipalities import LookupProblem, Municipality, Registry
+from sbuv_site.slugs import is_valid_slug, slugify
+from sbuv_site.yamltext import string_list, type_name
+
+POST_KEYS = ("title", "date", "municipality", "tags", "summary", "slug", "draft", "updated",
+             "author", "image", "source")
+PAGE_KEYS = ("title", "summary", "slug", "draft", "updated", "menu")
+RESERVED_SLUGS = frozenset({"taggar", "kommuner", "arkiv", "karta", "sida", "static", "css",
+                            "atom.xml", "sitemap.xml", "robots.txt", "404"})
+MAX_TITLE = 300
+
+
+@dataclass(frozen=True, slots=True)
+class PostFields:
+    """A post's checked front matter and its Markdown body."""
+
+    path: Path
+    title: str
+    published: datetime | None  # aware; None only for a draft that has no date yet
+    updated: datetime | None
+    municipalities: tuple[Municipality, ...]
+    tags: tuple[str, ...]
+    summary: str | None  # Markdown, when given
+    slug: str
+    draft: bool
+    author: str | None
+    image: str | None
+    source: str | None
+    body: str
+    body_line: int
+    slug_line: int  # where the slug came from (the slug key, else the title), for collisions
+
+
+@dataclass(frozen=True, slots=True)
+class PageFields:
+    """A standalone page's checked front matter and body."""
+
+    path: Path
+    title: str
+    summary: str | None
+    slug: str
+    draft: bool
+    updated: datetime | None
+    menu: int | None  # position in the main navigation, or absent
+    body: str
+    body_line: int
+    slug_line: int
+
+
+def validate(documents: Sequence[SourceDocument], registry: Registry,
+             aliases: Mapping[str, str], zone: tzinfo) -> tuple[tuple[PostFields, ...],
+                                                                 tuple[PageFields, ...]]:
+    """Check every document, gather every problem across all files, then raise once."""
+    posts: list[PostFields] = []
+    pages: list[PageFields] = []
+    errors: list[SiteError] = []
+    for doc in documents:
+        checker = _Checker(doc, errors)
+        if doc.kind == "posts":
+            post = checker.post(registry, aliases, zone)
+            if post:
+                posts.append(post)
+        else:
+            page = checker.page(zone)
+            if page:
+                pages.append(page)
+    raise_all(errors)
+    return tuple(posts), tuple(pages)
+
+
+class _Checker:
+    """Checks one document's fields, appending problems to a shared list."""
+
+    def __init__(self, doc: SourceDocument, errors: list[SiteError]) -> None:
+        self.doc = doc
+        self.data: dict[str, object] = doc.front.value or {}
+        self.errors = errors
+        self.count = len(errors)
+
+    def fail(self, key: str | None, message: str, hint: str | None) -> None:
+        line = self.doc.front.line(key) if key else self.doc.front.first_line
+        self.errors.append(SiteError(self.doc.path, line, message, hint))
+
+    @property
+    def ok(self) -> bool:
+        return len(self.errors) == self.count
+
+    def unknown_keys(self, allowed: Sequence[str]) -> None:
+        for key in self.data:
+            if key not in allowed:
+                hint = did_you_mean(str(key), allowed) or f"allowed keys: {', '.join(allowed)}"
+                self.fail(str(key), f"unknown front matter key '{key}'", hint)
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.fail(None, f"'{key}' is missing", f"add a line '{key}: …' to the front matter")
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.fail(key, f"'{key}' must be text, not {type_name(value)}", "write it as text, in quotes if needed")
+            return None
+        return value.strip()
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, f"'{key}' must be true or false, not {type_name(value)}", "write true or false")
+            return False
+        return value
+
+    def moment(self, key: str, zone: tzinfo, required: bool = False) -> datetime | None:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.fail(None, f"'{key}' is missing", "add e.g. 'date: 2015-12-01' to the front matter")
+            return None
+        try:
+            return parse_datetime(self.data[key], zone)
+        except DateError as exc:
+            self.fail(key, exc.message, exc.hint)
+            return None
+
+    def slug(self, title: str | None) -> tuple[str, int]:
+        given = self.data.get("slug")
+        if given is None:
+            return slugify(title or self.doc.path.stem), self.doc.front.line("title")
+        if not isinstance(given, str) or not is_valid_slug(given) or given in RESERVED_SLUGS:
+            reason = "is reserved for the site's own pages" if given in RESERVED_SLUGS else (
+                "may only hold a-z, 0-9 and single '-' (no '/', '..' or spaces)")
+            self.fail("slug", f"slug {given!r} {reason}",
+                      f"use e.g. '{slugify(str(given))}'" if given not in RESERVED_SLUGS
+                      else "choose another slug")
+        return slugify(str(given)), self.doc.front.line("slug")
+
+    def title(self) -> str | None:
+        title = self.text("title", required=True)
+        if title and len(title) > MAX_TITLE:
+            self.fail("title", f"title is {len(title)} characters long", f"keep it under {MAX_TITLE}")
+        return title
+
+    def municipalities(self, registry: Registry, aliases: Mapping[str, str]) -> tuple[Municipality, ...]:
+        value = self.data.get("municipality")
+        if value is None:
+            return ()
+        names = string_list(value if not isinstance(value, int) else f"{value:04d}")
+        if names is None:
+            self.fail("municipality", f"'municipality' must be a name or a list of names, not {type_name(value)}",
+                      "write e.g. 'municipality: Umeå' or 'municipality: [Haninge, Kalix]'")
+            return ()
+        found: list[Municipality] = []
+        for name in names:
+            try:
+                place = registry.lookup(name, aliases)
+            except LookupProblem as exc:
+                self.fail("municipality", exc.message, exc.hint)
+                continue
+            if place not in found:
+                found.append(place)
+        return tuple(found)
+
+    def tags(self) -> tuple[str, ...]:
+        value = self.data.get("tags", [])
+        names = string_list(value) if value is not None else []
+        if names is None:
+            self.fail("tags", f"'tags' must be a list of words, not {type_name(value)}",
+                      "write e.g. 'tags: [samverkan, kompetens]' (numbers in quotes)")
+            return ()
+        cleaned = tuple(dict.fromkeys(name.strip() for name in names if name.strip()))
+        for name in cleaned:
+            if not slugify(name, fallback=""):
+                self.fail("tags", f"tag '{name}' has no letters or digits", "use a word as the tag")
+        return cleaned
+
+    def post(self, registry: Registry, aliases: Mapping[str, str], zone: tzinfo) -> PostFields | None:
+        self.unknown_keys(POST_KEYS)
+        title = self.title()
+        draft = self.flag("draft")
+        published = self.moment("date", zone, required=not draft)
+        fields = dict(
+            updated=self.moment("updated", zone),
+            municipalities=self.municipalities(registry, aliases),
+            tags=self.tags(),
+            summary=self.text("summary"),
+            author=self.text("author"),
+            image=self.text("image"),
+            source=self.text("source"),
+        )
+        slug, slug_line = self.slug(title)
+        if not self.ok or title is None:
+            return None
+        return PostFields(
+            path=self.doc.path, title=title, published=published,
+            slug=slug, draft=draft, body=self.doc.body, body_line=self.doc.body_line,
+            slug_line=slug_line, **fields,  # type: ignore[arg-type]
+        )
+
+    def page(self, zone: tzinfo) -> PageFields | None:
+        self.unknown_keys(PAGE_KEYS)
+        title = self.title()
+        menu = self.data.get("menu")
+        if menu is not None and (isinstance(menu, bool) or not isinstance(menu, int)):
+            self.fail("menu", f"'menu' must be a whole number (position in the menu), not {type_name(menu)}",
+                      "write e.g. 'menu: 1'")
+        summary = self.text("summary")
+        draft = self.flag("draft")
+        updated = self.moment("updated", zone)
+        slug, slug_line = self.slug(title)
+        if not self.ok or title is None:
+            return None
+        return PageFields(self.doc.path, title, summary, slug, draft, updated,
+                          menu if isinstance(menu, int) else None, self.doc.body,
+                          self.doc.body_line, slug_line)
