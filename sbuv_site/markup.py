@@ -23,9 +23,10 @@ class Rendered:
 
 
 def _shift_headings(state: Any) -> None:
-    """'# X' in a post becomes <h2>: the page's own title is its only <h1>."""
-    for token in state.tokens:
-        if token.type in ("heading_open", "heading_close"):
+    """If a text uses '# X', all its headings move one level down: the page title is the only <h1>."""
+    headings = [t for t in state.tokens if t.type in ("heading_open", "heading_close")]
+    if any(t.tag == "h1" for t in headings):
+        for token in headings:
             token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
 
 
