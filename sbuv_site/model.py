@@ -282,7 +282,8 @@ def _make_places(posts: Sequence[Post], visits: Sequence[Visit], urls: Urls) -> 
 
 def _visit_order(visit: Visit) -> tuple[int, date]:
     kinds = ("besök", "återbesök", "extra besök")
-    return (kinds.index(visit.kind) if visit.kind in kinds else 9, visit.dates[0] if visit.dates else date.max)
+    first = visit.dates[0] if visit.dates else date.max
+    return (kinds.index(visit.kind) if visit.kind in kinds else 9, first)
 
 
 def _make_archive(posts: Sequence[Post], urls: Urls) -> tuple[ArchiveYear, ...]:

@@ -112,7 +112,8 @@ class _Checker:
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or (required and not value.strip()):
-            self.fail(key, f"'{key}' must be text, not {type_name(value)}", "write it as text, in quotes if needed")
+            self.fail(key, f"'{key}' must be text, not {type_name(value)}",
+                      "write it as text, in quotes if needed")
             return None
         return value.strip()
 
@@ -158,7 +159,8 @@ class _Checker:
             return ()
         names = string_list(value if not isinstance(value, int) else f"{value:04d}")
         if names is None:
-            self.fail("municipality", f"'municipality' must be a name or a list of names, not {type_name(value)}",
+            self.fail("municipality",
+                      f"'municipality' must be a name or a list of names, not {type_name(value)}",
                       "write e.g. 'municipality: Umeå' or 'municipality: [Haninge, Kalix]'")
             return ()
         found: list[Municipality] = []

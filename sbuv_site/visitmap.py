@@ -88,7 +88,8 @@ def visit_map_svg(site: Site) -> str:
     out = [
         f'<svg class="visit-map" viewBox="{x} {y} {w} {h}" role="group" '
         f'aria-labelledby="map-title" xmlns="http://www.w3.org/2000/svg">',
-        '<title id="map-title">Karta över Sveriges kommuner; besökta kommuner är markerade och länkade</title>',
+        '<title id="map-title">Karta över Sveriges kommuner; '
+        "besökta kommuner är markerade och länkade</title>",
         '<defs><pattern id="hatch" width="60" height="60" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="60" height="60" class="hatch-bg"/>'
         '<line x1="0" y1="0" x2="0" y2="60" class="hatch-line"/></pattern></defs>',
