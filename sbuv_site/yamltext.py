@@ -12,7 +12,10 @@ import yaml
 from sbuv_site.errors import SiteError
 
 
-class _Loader(yaml.SafeLoader):
+_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+
+
+class _Loader(_BASE):  # type: ignore[valid-type,misc]
     """SafeLoader that leaves dates as text: we parse them ourselves with good messages.
 
     (PyYAML would raise a bare ValueError for '2015-13-01' while constructing it.)
@@ -24,13 +27,25 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-_HINTS = (
+_QUOTE_IT = "put the whole value in quotes: title: \"…\""
+_HINTS = (  # (words in PyYAML's problem or context, hint); the first match wins
+    ("tab", "indent with spaces, not tabs"),
     ("'\\t'", "indent with spaces, not tabs"),
+    ("quoted scalar", "end the text with the same quote it starts with, or put it in the other kind"),
+    ("flow sequence", "close the list with ']' and separate its items with ','"),
+    ("flow mapping", "close the '{' with '}', or put the value in quotes"),
+    ("alias", "'*' at the start of a value starts a YAML alias; " + _QUOTE_IT),
+    ("anchor", "'&' at the start of a value starts a YAML anchor; " + _QUOTE_IT),
+    ("constructor for the tag", "'!' at the start of a value starts a YAML tag; " + _QUOTE_IT),
+    ("block scalar", "'|' or '>' at the start of a value starts a block of text; " + _QUOTE_IT),
+    ("directive", "'%' at the start of a line is YAML syntax; " + _QUOTE_IT),
+    ("cannot start any token", _QUOTE_IT),
     ("end of stream", "a quote or bracket is not closed"),
     ("mapping values are not allowed", "put text containing ': ' in quotes"),
     ("could not find expected ':'", "write each entry as 'key: value'"),
-    ("did not find expected key", "check the indentation of this line"),
-    ("found undefined alias", "'*' starts a YAML alias; put the value in quotes"),
+    ("expected '-' indicator", "a list's items all start with '- ' at the same indentation"),
+    ("expected key", "check the indentation of this line: keys start at the same column"),
+    ("unhashable key", "a key must be a plain word, such as 'title'"),
     ("expected <block end>", "check the indentation, or put the value in quotes"),
 )
 
@@ -65,19 +80,22 @@ class Located:
 def parse_yaml(text: str, path: Path | str, first_line: int = 1) -> Located:
     """Parse one YAML document; a syntax error becomes a SiteError at its line with a hint."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        value = _Loader(text).get_single_data() if node is not None else None
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            value = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if "end of stream" in str(exc.problem) and exc.context_mark:
-            mark = exc.context_mark  # point at the opening quote, not the end of the file
-        line = first_line + mark.line if mark else first_line
-        problem = f"{exc.problem or exc.context}".strip()
-        hint = next((h for needle, h in _HINTS if needle in str(exc)), "check the YAML syntax here")
-        raise SiteError(path, line, f"invalid YAML: {problem}", hint) from None
+        raise _syntax_problem(exc, path, first_line) from None
+    except yaml.reader.ReaderError as exc:
+        line = first_line + text.count("\n", 0, max(exc.position, 0))
+        raise SiteError(path, line, f"invalid YAML: the control character {exc.character!r} is not allowed",
+                        "delete it (it is invisible in most editors; retype the line)") from None
     except yaml.YAMLError as exc:
-        raise SiteError(path, first_line, f"invalid YAML: {exc}", "check the YAML syntax") from None
-    duplicate = _first_duplicate_key(node)
+        raise SiteError(path, first_line, f"invalid YAML: {str(exc).splitlines()[0]}",
+                        "check the YAML syntax") from None
+    duplicate = _first_duplicate_key(node, set())
     if duplicate is not None:
         key, mark_line = duplicate
         raise SiteError(path, first_line + mark_line, f"key '{key}' is given twice",
@@ -85,19 +103,37 @@ def parse_yaml(text: str, path: Path | str, first_line: int = 1) -> Located:
     return Located(value, node, first_line)
 
 
-def _first_duplicate_key(node: yaml.Node | None) -> tuple[str, int] | None:
+def _syntax_problem(exc: yaml.MarkedYAMLError, path: Path | str, first_line: int) -> SiteError:
+    """PyYAML's (or libyaml's) complaint as one line at the place to fix, with a hint."""
+    mark = exc.problem_mark or exc.context_mark
+    opened = ("end of stream", "expected ',' or")
+    if exc.context_mark and any(words in str(exc.problem) for words in opened):
+        mark = exc.context_mark  # point at the opening quote or bracket, not where the file ends
+    line = first_line + mark.line if mark else first_line
+    problem = " ".join(f"{exc.problem or exc.context}".split())
+    hint = next((h for needle, h in _HINTS if needle in f"{exc.problem} {exc.context}"),
+                "check the YAML syntax here")
+    return SiteError(path, line, f"invalid YAML: {problem}", hint)
+
+
+def _first_duplicate_key(node: yaml.Node | None, visited: set[int]) -> tuple[str, int] | None:
+    """The first key given twice in one mapping, with its 0-based line; each node is seen once."""
+    if node is None or id(node) in visited:
+        return None  # an alias to a node already checked (also stops '&a [*a]' from looping)
+    visited.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
-            if key_node.value in seen:
-                return str(key_node.value), key_node.start_mark.line
-            seen.add(key_node.value)
-            inner = _first_duplicate_key(value_node)
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    return str(key_node.value), key_node.start_mark.line
+                seen.add(key_node.value)
+            inner = _first_duplicate_key(value_node, visited)
             if inner:
                 return inner
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            inner = _first_duplicate_key(item)
+            inner = _first_duplicate_key(item, visited)
             if inner:
                 return inner
     return None
