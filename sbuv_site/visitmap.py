@@ -124,5 +124,5 @@ def locator_svg(site: Site, municipality: Municipality) -> str:
         f'aria-label="{escape(municipality.name)} på Sveriges karta" xmlns="http://www.w3.org/2000/svg">'
         f'<path class="locator-rest" d="{others}"/>'
         f'<path class="locator-here" d="{shape.path}"/>'
-        f'<circle class="locator-dot" cx="{cx}" cy="{cy}" r="120"/></svg>'
+        f'<circle class="locator-dot" cx="{cx}" cy="{cy}" r="400"/></svg>'
     )
