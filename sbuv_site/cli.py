@@ -116,8 +116,8 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         from sbuv_site.importer import import_paths, read_date_options
         dates = read_date_options(args.date, args.dates)
         into = args.into or root / load_config(root).content_dir / "posts"
-        report = import_paths(args.paths, into, dry_run=args.dry_run, force=args.force, dates=dates)
-        print(report.format())
+        imported = import_paths(args.paths, into, dry_run=args.dry_run, force=args.force, dates=dates)
+        print(imported.format())
         return 0
     raise AssertionError(args.command)
 

@@ -218,7 +218,8 @@ def _make_page(fields: PageFields, urls: Urls, md: MarkdownIt) -> Page:
 def _check_collisions(posts: Iterable[Post], pages: Iterable[Page]) -> None:
     """Two files may not claim one address (Zola's find_path_collisions)."""
     owners: dict[str, list[Source]] = defaultdict(list)
-    for item in (*posts, *pages):
+    claims: list[Post | Page] = [*posts, *pages]
+    for item in claims:
         owners[item.url].append(item.source)
     errors = []
     for url, sources in sorted(owners.items()):
