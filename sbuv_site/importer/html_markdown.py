@@ -1,0 +1,326 @@
+"""WordPress post HTML → Markdown blocks, with our own html.parser walk (no new dependency)."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import quote
+
+from sbuv_site.importer.markdown_blocks import (
+    HARD_BREAK,
+    Block,
+    CodeBlock,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Rule,
+    code_span,
+    escape_text,
+    render_blocks,
+)
+
+# Elements whose content is not text of the post: dropped whole, and the drop is reported.
+_DROPPED = frozenset({"script", "style", "iframe", "object", "embed", "video", "audio", "noscript",
+                      "svg", "template", "canvas", "head", "title", "form", "select", "textarea"})
+_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "source", "track", "wbr", "col",
+                   "area", "base", "param", "embed"})
+_BOUNDARY = frozenset({"p", "div", "section", "article", "aside", "header", "footer", "nav",
+                       "figure", "figcaption", "address", "main", "details", "summary", "dl", "dt",
+                       "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
+                       "center", "fieldset", "legend", "body", "html"})
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+# WordPress shortcodes: brackets dropped, enclosed text (a caption) kept; media ones reported.
+_SHORTCODE = re.compile(
+    r"\[(/?)(caption|wp_caption|gallery|audio|video|playlist|embed|youtube|vimeo|soundcloud)"
+    r"\b([^\]]*)\]"
+)
+_MEDIA_SHORTCODES = frozenset({"gallery", "audio", "video", "playlist"})
+_CAPTION_ATTRIBUTE = re.compile(r'\bcaption="([^"]*)"')
+_TITLE_TAGS = re.compile(
+    r"</?(?:em|strong|b|i|u|s|sup|sub|span|small|mark|abbr|code|cite|q|del|ins|a|br|font)\b[^>]*>",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"[ \t\n\r\f]+")
+_UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Converted:
+    """A post body as Markdown, its plain text, and what was dropped on the way."""
+
+    markdown: str
+    text: str  # words of the body, for finding municipalities
+    dropped: tuple[str, ...]  # e.g. "<iframe> https://…", for the editor's report
+
+
+def title_text(raw: str) -> str:
+    """A WordPress title as plain text: inline markup dropped, entities decoded, '<html>' kept."""
+    return " ".join(html.unescape(_TITLE_TAGS.sub("", raw)).split())
+
+
+def convert_html(source: str) -> Converted:
+    """Convert a post's content; classic-editor text gets WordPress's own paragraph rule."""
+    dropped: list[str] = []
+    prepared = _SHORTCODE.sub(lambda m: _shortcode(m, dropped), source)
+    parser = _Converter(autop="<!-- wp:" not in source)
+    parser.feed(prepared)
+    parser.close()
+    blocks = parser.finish()
+    return Converted(render_blocks(blocks), " ".join(parser.words), (*dropped, *parser.dropped))
+
+
+def _shortcode(match: re.Match[str], dropped: list[str]) -> str:
+    name = match[2]
+    if name in _MEDIA_SHORTCODES and not match[1]:
+        dropped.append(f"[{name}] shortcode")
+    caption = _CAPTION_ATTRIBUTE.search(match[3]) if name in ("caption", "wp_caption") else None
+    return f" {caption[1]} " if caption else " "
+
+
+@dataclass
+class _Frame:
+    """An open container (the body, a quote, a list item) collecting blocks and inline text."""
+
+    kind: str
+    blocks: list[Block] = field(default_factory=list)
+    inline: list[str] = field(default_factory=list)
+    items: list[tuple[Block, ...]] = field(default_factory=list)  # for "ul"/"ol"
+    start: int = 1
+
+
+@dataclass
+class _Span:
+    """An open inline element whose Markdown is written when it closes."""
+
+    tag: str
+    mark: int  # index in the frame's inline list where the element's text starts
+    href: str = ""
+
+
+class _Converter(HTMLParser):
+    """Walks the HTML once, keeping a stack of containers; never raises on bad markup."""
+
+    def __init__(self, autop: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.autop = autop
+        self.frames: list[_Frame] = [_Frame("body")]
+        self.spans: list[_Span] = []
+        self.skip: list[str] = []
+        self.heading: int | None = None
+        self.pre: list[str] | None = None
+        self.code: list[str] | None = None
+        self.words: list[str] = []
+        self.dropped: list[str] = []
+
+    # --- containers -------------------------------------------------------------------
+    @property
+    def frame(self) -> _Frame:
+        return self.frames[-1]
+
+    def flush(self) -> None:
+        """End the running paragraph (or heading) of the current container."""
+        self.spans.clear()
+        text = "".join(self.frame.inline)
+        self.frame.inline.clear()
+        text = text.strip(" ")
+        parts = [part.strip(" ") for part in text.split(HARD_BREAK)]
+        text = HARD_BREAK.join(part for part in parts if part)
+        if self.heading is not None:
+            level, self.heading = self.heading, None
+            if text:
+                self.frame.blocks.append(Heading(max(1, level - 1), text.replace(HARD_BREAK, " ")))
+        elif text:
+            self.frame.blocks.append(Paragraph(text))
+
+    def open_container(self, kind: str, start: int = 1) -> None:
+        self.flush()
+        if kind == "li" and self.frame.kind == "li":
+            self.close_container("li")  # '<li>a<li>b': the first item ends where the next starts
+        if kind == "li" and self.frame.kind not in ("ul", "ol"):
+            self.open_container("ul")
+        self.frames.append(_Frame(kind, start=start))
+
+    def close_container(self, kind: str) -> None:
+        if not any(f.kind == kind for f in self.frames[1:]):
+            return
+        while True:
+            self.flush()
+            done = self.frames.pop()
+            parent = self.frame
+            if done.kind == "li":
+                parent.items.append(tuple(done.blocks))
+            elif done.kind in ("ul", "ol"):
+                if done.items:
+                    parent.blocks.append(ListBlock(done.kind == "ol", tuple(done.items), done.start))
+            elif done.kind == "blockquote" and done.blocks:
+                parent.blocks.append(Quote(tuple(done.blocks)))
+            if done.kind == kind:
+                return
+
+    def finish(self) -> tuple[Block, ...]:
+        while len(self.frames) > 1:
+            self.close_container(self.frames[-1].kind)
+        self.flush()
+        return tuple(self.frames[0].blocks)
+
+    # --- parser callbacks -------------------------------------------------------------
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {name: value or "" for name, value in attrs}
+        if self.skip:
+            if tag not in _VOID:
+                self.skip.append(tag)
+            return
+        if tag in _DROPPED:
+            src = attr.get("src") or attr.get("data") or ""
+            self.dropped.append(f"<{tag}>" + (f" {src}" if src else ""))
+            if tag not in _VOID:
+                self.skip.append(tag)
+            return
+        if self.pre is not None:
+            if tag == "br":
+                self.pre.append("\n")
+            return
+        self._start(tag, attr)
+
+    def _start(self, tag: str, attr: dict[str, str]) -> None:
+        if tag in _HEADINGS:
+            self.flush()
+            self.heading = _HEADINGS[tag]
+        elif tag in _BOUNDARY:
+            self.flush()
+        elif tag in ("ul", "ol"):
+            start = attr.get("start", "1")
+            self.open_container(tag, int(start) if start.isdigit() else 1)
+        elif tag in ("li", "blockquote"):
+            self.open_container(tag)
+        elif tag == "pre":
+            self.flush()
+            self.pre = []
+        elif tag == "hr":
+            self.flush()
+            self.frame.blocks.append(Rule())
+        elif tag == "br":
+            self.frame.inline.append(HARD_BREAK)
+        elif tag == "img":
+            self._image(attr)
+        elif tag == "code":
+            self.code = []
+        elif tag in ("em", "i", "strong", "b", "a"):
+            self.spans.append(_Span(tag, len(self.frame.inline), attr.get("href", "")))
+
+    def _image(self, attr: dict[str, str]) -> None:
+        src = attr.get("src", "").strip()
+        if not src or _UNSAFE_SCHEME.match(src):
+            return
+        alt = " ".join(attr.get("alt", "").split())
+        if alt:
+            self.words.append(alt)
+        self.frame.inline.append(f"![{escape_text(alt)}]({_url(src)})")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip:
+            if tag in self.skip:
+                while self.skip.pop() != tag:
+                    pass
+            return
+        if self.pre is not None:
+            if tag == "pre":
+                text, self.pre = "".join(self.pre), None
+                self.flush()
+                if text.strip("\n"):
+                    self.frame.blocks.append(CodeBlock(text.strip("\n")))
+            return
+        if tag == "code" and self.code is not None:
+            text, self.code = "".join(self.code), None
+            if text.strip():
+                self.frame.inline.append(code_span(text))
+        elif tag in _HEADINGS or tag in _BOUNDARY:
+            self.flush()
+        elif tag in ("ul", "ol", "li", "blockquote"):
+            self.close_container(tag)
+        elif tag in ("em", "i", "strong", "b", "a"):
+            self._close_span(tag)
+
+    def _close_span(self, tag: str) -> None:
+        """Wrap the span's text in emphasis or a link; nested duplicates add no markers."""
+        index = next((i for i in range(len(self.spans) - 1, -1, -1) if self.spans[i].tag == tag), None)
+        if index is None:
+            return
+        span = self.spans[index]
+        del self.spans[index:]
+        inline = self.frame.inline
+        inner = "".join(inline[span.mark:])
+        del inline[span.mark:]
+        core = inner.strip(" ")
+        lead = " " if inner.startswith(" ") and core else ""
+        tail = " " if inner.endswith(" ") and core else ""
+        if not core:
+            inline.append(inner)
+            return
+        if tag == "a":
+            href = span.href.strip()
+            nested = any(s.tag == "a" for s in self.spans)
+            if href and not nested and not _UNSAFE_SCHEME.match(href) and HARD_BREAK not in core:
+                core = f"[{core}]({_url(href)})"
+        elif HARD_BREAK not in core and core[0].isalnum() and core[-1].isalnum():
+            strong = tag in ("strong", "b")
+            same = ("strong", "b") if strong else ("em", "i")
+            if not any(s.tag in same for s in self.spans):
+                marker = "**" if strong else "*"
+                core = f"{marker}{core}{marker}"
+        inline.append(f"{lead}{core}{tail}")
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if self.pre is not None:
+            self.pre.append(data)
+            return
+        if self.code is not None:
+            self.code.append(data)
+            self.words.append(data)
+            return
+        if self.autop and re.search(r"\n[ \t]*\n", data):
+            parts = re.split(r"\n[ \t]*\n", data)
+            for number, part in enumerate(parts):
+                if number:
+                    self.flush()
+                self._text(part)
+            return
+        self._text(data)
+
+    def _text(self, data: str) -> None:
+        """Add running text; inside classic content a lone newline between words is a <br>."""
+        if self.autop:
+            lines = [_SPACES.sub(" ", line) for line in data.split("\n")]
+            pieces = [escape_text(line) for line in lines]
+            joined = pieces[0]
+            for before, line in zip(lines, pieces[1:], strict=False):
+                inner = before.strip() and line.strip()
+                joined += (HARD_BREAK if inner else " ") + line
+            text = joined
+        else:
+            text = escape_text(_SPACES.sub(" ", data))
+        if not text:
+            return
+        if text.strip():
+            self.words.append(data.strip())
+        inline = self.frame.inline
+        if text.startswith(" ") and (not inline or inline[-1].endswith((" ", HARD_BREAK))):
+            text = text.lstrip(" ")
+        if text:
+            inline.append(text)
+
+
+def _url(url: str) -> str:
+    """A link destination that cannot break out of '(…)'."""
+    url = html.unescape(url.strip())
+    return quote(url, safe="/:?#[]@!$&'*+,;=%~.-_")
+
+
+def render_html(source: str) -> str:
+    """Shortcut used by tests and the WXR reader: HTML straight to Markdown text."""
+    return convert_html(source).markdown

@@ -1,0 +1,74 @@
+"""An imported post and its file text: front matter in a fixed order, then the Markdown body."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from sbuv_site.slugs import slugify
+
+# The site's own page names (validate.RESERVED_SLUGS): an imported post must not take them.
+RESERVED_SLUGS = frozenset({"taggar", "kommuner", "arkiv", "karta", "sida", "static", "css",
+                            "atom.xml", "sitemap.xml", "robots.txt", "404"})
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedPost:
+    """One post read from an old-blog file, ready to be written as Markdown."""
+
+    origin: str  # the input file's name, e.g. "000_6f41a436e1ce6a14.txt"
+    source: str  # the `source` front-matter value; also how a re-import recognises the post
+    stem: str  # file name without '.md'
+    title: str
+    body: str  # Markdown
+    date: str | None  # 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM'; None only for a draft
+    draft: bool
+    municipalities: tuple[str, ...]
+    tags: tuple[str, ...]
+    author: str | None
+    slug: str | None  # written only when the old site had its own slug (WordPress)
+    attention: tuple[str, ...]  # what an editor must look at, one reason each
+
+
+def file_stem(text: str, fallback: str, attention: list[str]) -> str:
+    """A safe file name (and URL word) from a title or old slug; never a reserved page name."""
+    stem = slugify(text, fallback=fallback)
+    if stem in RESERVED_SLUGS:
+        attention.append(f"'{stem}' is the name of one of the site's own pages; saved as '{stem}-inlagg'")
+        return f"{stem}-inlagg"
+    return stem
+
+
+def render_post(post: ImportedPost) -> str:
+    """The file's text; the same post always gives the same bytes."""
+    lines = ["---", _pair("title", post.title)]
+    if post.date is not None:
+        if not (_DATE.match(post.date) or _DATE_TIME.match(post.date)):
+            raise ValueError(f"importer produced a malformed date {post.date!r}")  # a bug, not input
+        lines.append(f"date: {post.date}" if _DATE.match(post.date) else f"date: '{post.date}'")
+    if post.draft:
+        lines.append("draft: true")
+    if post.municipalities:
+        value: str | list[str] = (
+            post.municipalities[0] if len(post.municipalities) == 1 else list(post.municipalities))
+        lines.append(_pair("municipality", value))
+    if post.tags:
+        lines.append(_pair("tags", list(post.tags)))
+    if post.author:
+        lines.append(_pair("author", post.author))
+    if post.slug:
+        lines.append(_pair("slug", post.slug))
+    lines.append(_pair("source", post.source))
+    lines.append("---")
+    return "\n".join(lines) + "\n\n" + post.body
+
+
+def _pair(key: str, value: str | list[str]) -> str:
+    """One key in YAML, quoted by PyYAML itself wherever the text needs it (':', '#', quotes)."""
+    dumped: str = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=10**6,
+                            default_flow_style=False)
+    return dumped.rstrip("\n")
