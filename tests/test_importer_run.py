@@ -134,6 +134,24 @@ def test_two_posts_with_one_title_get_two_files_and_two_slugs(tmp_path: Path) ->
     assert any("saved as 'besok-i-kalix-2.md'" in e.reason for e in report.needs_attention)
 
 
+def test_force_never_overwrites_another_imported_post_that_shares_the_title(tmp_path: Path) -> None:
+    import_paths([write(tmp_path / "in", "one.txt", PAGE)], tmp_path / "posts")
+    first = (tmp_path / "posts/besok-i-kalix.md").read_bytes()
+    report = import_paths([write(tmp_path / "in", "two.txt", PAGE)], tmp_path / "posts", force=True)
+    assert [e.target for e in report.created] == [str(tmp_path / "posts/besok-i-kalix-2.md")]
+    assert (tmp_path / "posts/besok-i-kalix.md").read_bytes() == first
+
+
+def test_a_post_an_editor_moved_into_a_subfolder_is_still_recognised(tmp_path: Path) -> None:
+    source = write(tmp_path / "in", "kalix.txt", PAGE)
+    import_paths([source], tmp_path / "posts")
+    (tmp_path / "posts/2016").mkdir()
+    (tmp_path / "posts/besok-i-kalix.md").rename(tmp_path / "posts/2016/besok-i-kalix.md")
+    report = import_paths([source], tmp_path / "posts")
+    assert report.created == () and len(report.skipped) == 1
+    assert not (tmp_path / "posts/besok-i-kalix.md").exists()
+
+
 def test_a_folder_stands_for_its_text_and_xml_files(tmp_path: Path) -> None:
     report = import_paths([FIXTURES], tmp_path / "posts", dry_run=True)
     assert {entry.origin for entry in report.created} == {"saved-page.txt", "wordpress-export.xml"}

@@ -192,7 +192,7 @@ class _Step:
 def _plan(posts: list[ImportedPost], into: Path, force: bool) -> list[_Step]:
     """Decide each post's file: re-imports are found by `source`; names never collide."""
     existing = _existing_sources(into)
-    taken = {path.name for path in existing.values()}
+    other_posts = {path.name for path in existing.values() if path.parent == into}
     claimed: set[str] = set()
     seen: set[str] = set()
     steps = []
@@ -209,7 +209,7 @@ def _plan(posts: list[ImportedPost], into: Path, force: bool) -> list[_Step]:
                 post, target, "skip", f"already imported as {target}; use --force to import it again"))
             continue
         stem, number = post.stem, 1
-        while f"{stem}.md" in claimed or (f"{stem}.md" in taken and not force):
+        while f"{stem}.md" in claimed or f"{stem}.md" in other_posts:  # --force never clobbers those
             number += 1
             stem = f"{post.stem}-{number}"
         if stem != post.stem:
@@ -225,11 +225,11 @@ def _plan(posts: list[ImportedPost], into: Path, force: bool) -> list[_Step]:
 
 
 def _existing_sources(into: Path) -> dict[str, Path]:
-    """`source` → file for the posts already in the folder (files without one are just names)."""
+    """`source` → file for the posts already in the folder or below it (an editor may sort them)."""
     found: dict[str, Path] = {}
     if not into.is_dir():
         return found
-    for path in sorted(into.glob("*.md")):
+    for path in sorted(into.rglob("*.md")):
         try:
             text = path.read_text(encoding="utf-8-sig")
             head = text.split("\n---", 1)[0].removeprefix("---") if text.startswith("---") else ""
