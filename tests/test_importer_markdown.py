@@ -120,6 +120,15 @@ def test_a_caption_shortcode_keeps_its_caption_text_and_image() -> None:
     assert result.dropped == ("[gallery] shortcode",)
 
 
+def test_a_link_or_emphasis_across_a_classic_line_break_keeps_its_markup() -> None:
+    html = rendered(convert_html('Se <a href="https://e.org/?a=1&amp;b=2">planen\nför barn</a> och '
+                                 "<em>första\nandra</em>.").markdown)
+    link = html.find("a")
+    assert (link.get("href"), link.text()) == ("https://e.org/?a=1&b=2", "planen för barn")
+    assert len(link.find_all("br")) == 1
+    assert html.find("em").text() == "första andra"
+
+
 def test_unsafe_links_lose_their_target_but_keep_their_words() -> None:
     html = rendered(convert_html('<p><a href="javascript:alert(1)">klicka</a></p>').markdown)
     assert html.find_all("a") == []

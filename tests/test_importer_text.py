@@ -185,6 +185,11 @@ def test_windows_line_ends_a_bom_and_no_break_spaces_are_tidied() -> None:
     assert dump.paragraphs == ("Från 11\u00a0000 till 17 000.",)
 
 
+def test_a_text_credit_names_the_author_but_a_photo_credit_does_not() -> None:
+    assert parse_text_dump("T\n\nText.\n\nText och foto: Pia Mattzon\n").author == "Pia Mattzon"
+    assert parse_text_dump("T\n\nText.\n\nFoto: Anna Berg\n").author is None
+
+
 def test_a_page_without_any_text_is_refused() -> None:
     with pytest.raises(ValueError, match="no title"):
         parse_text_dump("Huvudmeny\n\n \n")

@@ -151,9 +151,10 @@ def parse_text_dump(text: str) -> TextDump:
         if glued:
             attention.append(f"line {kept.number}: a photo caption may be glued to the text "
                              f"('…{kept.text[max(0, glued.start() - 20):glued.end() + 10]}…')")
-    credit = next((_CREDIT.match(kept.text) for kept in body if _CREDIT.match(kept.text)), None)
-    if author is None and credit and ":" in credit[0]:
-        author = credit[0].split(":", 1)[1].strip()
+    credit = next((kept.text for kept in body if _CREDIT.match(kept.text) and kept.text.startswith("Text")),
+                  None)
+    if author is None and credit:
+        author = credit.split(":", 1)[1].strip()  # "Text och foto: Pia Mattzon"; a photographer is not
     return TextDump(title, timestamp, author, tags, tuple(_blocks(body)),
                     tuple(kept.text for kept in body), tuple(attention))
 
