@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sbuv_site.dates import DateError, parse_date
 from sbuv_site.errors import SiteError, did_you_mean, raise_all
-from sbuv_site.yamltext import Located, parse_yaml, type_name
+from sbuv_site.yamltext import Located, decode_text, parse_yaml, type_name
 
 CONFIG_FILE = "config.yaml"
 VISIT_KINDS = ("besök", "återbesök", "extra besök")
@@ -109,17 +109,17 @@ _SECTIONS: dict[str, type] = {"markdown": MarkdownConfig, "feed": FeedConfig}
 
 
 def load_config(root: Path) -> Config:
-    """Read root/config.yaml into a Config, reporting every problem at once with its line."""
+    """Read root/config.yaml into a Config, reporting every problem at once with its line.
+
+    Messages name the file as 'config.yaml', relative to the site like every content path.
+    """
     path = root / CONFIG_FILE
     try:
-        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise SiteError(path, None, "no config.yaml here",
                         "run sbuv-site in the site's folder, or create config.yaml with base_url") from None
-    except UnicodeDecodeError as exc:
-        raise SiteError(path, None, f"config.yaml is not UTF-8 ({exc.reason})",
-                        "save the file as UTF-8") from None
-    return parse_config(text, path)
+    return parse_config(decode_text(raw, CONFIG_FILE), CONFIG_FILE)
 
 
 def parse_config(text: str, path: Path | str) -> Config:

@@ -16,13 +16,18 @@ WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "s
 _ISO = re.compile(
     r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
     r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
-    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?$"
+    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?$",
+    re.ASCII,  # '٢٠١٥' is not a year an editor meant
 )
 _WORDS = re.compile(
-    r"^(?:(?:\w+dag(?:en)?)\s+)?(?:den\s+)?(?P<d>\d{1,2})\s*(?::e|:a)?\s+(?P<month>[a-zåäö]+)\.?"
-    r"(?:\s+(?P<y>\d{4}))?$",
+    r"^(?:(?:\w+dag(?:en)?)\s+)?(?:den\s+)?(?P<d>[0-9]{1,2})\s*(?::e|:a)?\s+(?P<month>[a-zåäö]+)\.?"
+    r"(?:\s+(?P<y>[0-9]{4}))?$",
     re.IGNORECASE,
 )
+
+_COMPACT = re.compile(r"^(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})$")  # 20151201
+_DAY_FIRST = re.compile(r"^(?P<d>[0-9]{1,2})[./-](?P<m>[0-9]{1,2})[./-](?P<y>[0-9]{4})$")  # 1.12.2015
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # outside: a typo ('0215'), and out of datetime's safe range
 
 
 class DateError(ValueError):
@@ -50,9 +55,11 @@ def parse_datetime(value: object, zone: tzinfo | None = None) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=zone)
     if isinstance(value, date):
         return datetime.combine(value, time(), tzinfo=zone)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # 20151201: explained below, with the ISO form
     if not isinstance(value, str):
         raise DateError(
-            f"date must be text like 2015-12-01, not {type(value).__name__} {value!r}",
+            f"date must be written like 2015-12-01, not as {_kind(value)}",
             "write the date as YYYY-MM-DD, e.g. 2015-12-01",
         )
     text = value.strip()
@@ -60,6 +67,9 @@ def parse_datetime(value: object, zone: tzinfo | None = None) -> datetime:
     if not match:
         raise _words_error(text)
     year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateError(f"date '{text}' has the year {year}",
+                        f"use a year from {FIRST_YEAR} to {LAST_YEAR}; is it a typo?")
     if not 1 <= month <= 12:
         raise DateError(
             f"date '{text}' has month {month}; a month is 1 to 12",
@@ -76,7 +86,7 @@ def parse_datetime(value: object, zone: tzinfo | None = None) -> datetime:
         raise DateError(f"time in '{text}' is not a time of day", "write the time as HH:MM, 00:00-23:59")
     tz: tzinfo = zone
     if match["tz"]:
-        tz = _offset(match["tz"])
+        tz = _offset(match["tz"], text)
     return datetime(year, month, day, hour, minute, second, tzinfo=tz)
 
 
@@ -85,16 +95,38 @@ def parse_date(value: object, zone: tzinfo | None = None) -> date:
     return parse_datetime(value, zone).astimezone(zone or stockholm()).date()
 
 
-def _offset(text: str) -> tzinfo:
+def _offset(text: str, written: str) -> tzinfo:
     if text == "Z":
         return UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 14 or minutes > 59:
+        raise DateError(f"time zone offset in '{written}' is not a real one",
+                        "write it as +01:00 or +02:00 (Swedish winter and summer time), or leave it out")
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
 
 
 def _words_error(text: str) -> DateError:
     """Explain a date written another way, with the ISO form when it can be worked out."""
+    other = _COMPACT.match(text) or _DAY_FIRST.match(text)
+    if other and 1 <= int(other["m"]) <= 12 and 1 <= int(other["d"]) <= 31:
+        iso = f"{int(other['y']):04d}-{int(other['m']):02d}-{int(other['d']):02d}"
+        return DateError(f"date '{text}' is not written year-month-day", f"write it as {iso}")
     words = _WORDS.match(text)
     if words and words["month"].lower() in MONTHS_SV:
         month = MONTHS_SV.index(words["month"].lower()) + 1

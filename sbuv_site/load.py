@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,9 +11,11 @@ from frontmatter.default_handlers import YAMLHandler
 
 from sbuv_site.errors import SiteError, raise_all
 from sbuv_site.static import StaticFile
-from sbuv_site.yamltext import Located, parse_yaml
+from sbuv_site.yamltext import Located, decode_text, parse_yaml
 
 KINDS = ("posts", "pages")
+MAX_SOURCE_BYTES = 1_000_000  # the longest real post is 7 kB; a 5 MB one takes 5-20 s to render
+_BOUNDARY = re.compile(r"-{3,}[ \t]*$")  # the front matter's first line, as python-frontmatter reads it
 _HANDLER = YAMLHandler()
 
 
@@ -34,6 +37,7 @@ def load_sources(root: Path, content_dir: str) -> tuple[SourceDocument, ...]:
     for kind in KINDS:
         for path in _markdown_files(root / content_dir / kind, root, errors):
             try:
+                _check_size(path.stat().st_size, path.relative_to(root))
                 documents.append(read_source(path.read_bytes(), path.relative_to(root), kind))
             except SiteError as err:
                 errors.append(err)
@@ -70,12 +74,15 @@ def _markdown_files(folder: Path, root: Path, errors: list[SiteError]) -> list[P
 
 def read_source(raw: bytes, path: Path, kind: str) -> SourceDocument:
     """Decode and split one file; problems become SiteErrors naming the file and line."""
+    _check_size(len(raw), path)
     text = decode_text(raw, path)
-    if not text.startswith("---"):
-        first = text.strip().splitlines()[0][:40] if text.strip() else ""
-        message = "file is empty" if not text.strip() else "no front matter at the top of the file"
+    if not _BOUNDARY.match(text.split("\n", 1)[0]):
         hint = "start the file with a line '---', then 'title: …' and 'date: …', then '---'"
-        raise SiteError(path, 1, message if not first else f"{message} (it starts '{first}')", hint)
+        if not text.strip():
+            raise SiteError(path, 1, "file is empty", hint)
+        first = text.strip().splitlines()[0][:40]
+        shown = f" (it starts '{first}')" if first.isprintable() else ""
+        raise SiteError(path, 1, f"no front matter at the top of the file{shown}", hint)
     try:
         front_text, body = _HANDLER.split(text)
     except ValueError:
@@ -90,24 +97,16 @@ def read_source(raw: bytes, path: Path, kind: str) -> SourceDocument:
     return SourceDocument(path, kind, front, body, body_line)
 
 
+def _check_size(size: int, path: Path) -> None:
+    """Refuse a file far larger than any post: it is pasted data, and would stall every build."""
+    if size > MAX_SOURCE_BYTES:
+        raise SiteError(path, None, f"file is {size / 1e6:.1f} MB; a post or page may be at most "
+                        f"{MAX_SOURCE_BYTES / 1e6:.0f} MB",
+                        "split it into several posts, or remove pasted data (put images in static/)")
+
+
 def _leading_newlines(text: str) -> int:
     return len(text) - len(text.lstrip("\n"))
-
-
-def decode_text(raw: bytes, path: Path) -> str:
-    """Strict UTF-8 (a BOM is dropped, CRLF becomes LF); another encoding is named in the error."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        guess = "Latin-1 or Windows-1252" if _looks_latin1(raw) else "not UTF-8"
-        raise SiteError(path, line, f"file is not UTF-8 (looks like {guess})",
-                        "save it as UTF-8 in your editor (Spara som… → UTF-8)") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _looks_latin1(raw: bytes) -> bool:
-    return any(b in raw for b in (b"\xe5", b"\xe4", b"\xf6", b"\xc5", b"\xc4", b"\xd6", b"\xe9"))
 
 
 def load_static(root: Path, static_dir: str) -> tuple[StaticFile, ...]:

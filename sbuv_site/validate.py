@@ -109,11 +109,14 @@ class _Checker:
             if required:
                 self.fail(None, f"'{key}' is missing", f"add a line '{key}: …' to the front matter")
             return None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str) or (required and not value.strip()):
+        if isinstance(value, int | float | bool):
+            value = self.doc.front.written(key) or str(value)  # '1.10' stays '1.10', 'Ja' stays 'Ja'
+        if not isinstance(value, str):
             self.fail(key, f"'{key}' must be text, not {type_name(value)}",
                       "write it as text, in quotes if needed")
+            return None
+        if required and not value.strip():
+            self.fail(key, f"'{key}' is empty", f"write the {key} after '{key}: '")
             return None
         return value.strip()
 
@@ -137,6 +140,8 @@ class _Checker:
 
     def slug(self, title: str | None) -> tuple[str, int]:
         given = self.data.get("slug")
+        if isinstance(given, int) and not isinstance(given, bool):
+            given = self.doc.front.written("slug") or str(given)  # 'slug: 2015' is a fine slug
         if given is None:
             return slugify(title or self.doc.path.stem), self.doc.front.line("title")
         if not isinstance(given, str) or not is_valid_slug(given) or given in RESERVED_SLUGS:
@@ -157,7 +162,7 @@ class _Checker:
         value = self.data.get("municipality")
         if value is None:
             return ()
-        names = string_list(value if not isinstance(value, int) else f"{value:04d}")
+        names = string_list(self._codes_as_written(value))
         if names is None:
             self.fail("municipality",
                       f"'municipality' must be a name or a list of names, not {type_name(value)}",
@@ -168,11 +173,24 @@ class _Checker:
             try:
                 place = registry.lookup(name, aliases)
             except LookupProblem as exc:
-                self.fail("municipality", exc.message, exc.hint)
+                hint = exc.hint
+                if name.strip().isdigit() and len(name.strip()) != 4:
+                    hint = "an SCB code has four digits, from 0114 to 2584 (e.g. 1480 for Göteborg)"
+                self.fail("municipality", exc.message, hint)
                 continue
             if place not in found:
                 found.append(place)
         return tuple(found)
+
+    def _codes_as_written(self, value: object) -> object:
+        """SCB codes as the editor wrote them: YAML reads 'municipality: 0114' as the number 76."""
+        def written(number: object, *at: int) -> object:
+            if isinstance(number, int) and not isinstance(number, bool):
+                return self.doc.front.written("municipality", *at) or str(number)
+            return number
+        if isinstance(value, list):
+            return [written(item, index) for index, item in enumerate(value)]
+        return written(value)
 
     def tags(self) -> tuple[str, ...]:
         value = self.data.get("tags", [])

@@ -11,7 +11,6 @@ import yaml
 
 from sbuv_site.errors import SiteError
 
-
 _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
 
 
@@ -76,6 +75,46 @@ class Located:
                 break
         return line
 
+    def written(self, *keys: str | int) -> str | None:
+        """A plain value exactly as the editor wrote it, before YAML turned '0114' into 76."""
+        node = self.node
+        for key in keys:
+            if isinstance(node, yaml.MappingNode):
+                node = next((v for k, v in node.value if k.value == key), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                node = node.value[key]
+            else:
+                return None
+        return node.value if isinstance(node, yaml.ScalarNode) else None
+
+
+def decode_text(raw: bytes, path: Path | str) -> str:
+    """Strict UTF-8 (a BOM is dropped, CRLF becomes LF); another encoding is named in the error."""
+    hint = "save it as UTF-8 in your editor (Spara som… → Kodning: UTF-8)"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SiteError(path, 1, "file is not UTF-8 (it is UTF-16, which Windows calls 'Unicode')", hint)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        guess = ("it looks like Latin-1 or Windows-1252" if _decodes_as_cp1252(raw)
+                 else f"byte 0x{raw[exc.start : exc.start + 1].hex()} is not valid UTF-8 here")
+        raise SiteError(path, line, f"file is not UTF-8 ({guess})", hint) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise SiteError(path, line, "file holds a NUL character: it is not a text file, or it is damaged",
+                        "open it in a text editor and save it again as UTF-8") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decodes_as_cp1252(raw: bytes) -> bool:
+    """True for text an older Windows editor saved: å ä ö as single bytes (Latin-1 is a subset)."""
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
 
 def parse_yaml(text: str, path: Path | str, first_line: int = 1) -> Located:
     """Parse one YAML document; a syntax error becomes a SiteError at its line with a hint."""
@@ -87,10 +126,11 @@ def parse_yaml(text: str, path: Path | str, first_line: int = 1) -> Located:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_problem(exc, path, first_line) from None
+        raise _syntax_problem(exc, text, path, first_line) from None
     except yaml.reader.ReaderError as exc:
         line = first_line + text.count("\n", 0, max(exc.position, 0))
-        raise SiteError(path, line, f"invalid YAML: the control character {exc.character!r} is not allowed",
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise SiteError(path, line, f"invalid YAML: the control character U+{code:04X} is not allowed",
                         "delete it (it is invisible in most editors; retype the line)") from None
     except yaml.YAMLError as exc:
         raise SiteError(path, first_line, f"invalid YAML: {str(exc).splitlines()[0]}",
@@ -103,14 +143,23 @@ def parse_yaml(text: str, path: Path | str, first_line: int = 1) -> Located:
     return Located(value, node, first_line)
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, path: Path | str, first_line: int) -> SiteError:
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: Path | str, first_line: int) -> SiteError:
     """PyYAML's (or libyaml's) complaint as one line at the place to fix, with a hint."""
     mark = exc.problem_mark or exc.context_mark
+    found = text[mark.index] if mark and 0 <= mark.index < len(text) else ""
+    if found == "\t":
+        return SiteError(path, first_line + mark.line, "invalid YAML: a tab is used to indent this line",
+                         "indent with spaces, not tabs")
+    if "cannot start any token" in str(exc.problem) and found:
+        return SiteError(path, first_line + mark.line, f"invalid YAML: a value cannot start with '{found}'",
+                         _QUOTE_IT)
     opened = ("end of stream", "expected ',' or")
     if exc.context_mark and any(words in str(exc.problem) for words in opened):
         mark = exc.context_mark  # point at the opening quote or bracket, not where the file ends
     line = first_line + mark.line if mark else first_line
     problem = " ".join(f"{exc.problem or exc.context}".split())
+    if "quoted scalar" in str(exc.context) and "end of stream" in problem:
+        problem = "a quote opened on this line is never closed"
     hint = next((h for needle, h in _HINTS if needle in f"{exc.problem} {exc.context}"),
                 "check the YAML syntax here")
     return SiteError(path, line, f"invalid YAML: {problem}", hint)

@@ -1,0 +1,214 @@
+"""The bad-input corpus: every broken input gives clear `path:line: message` + hint, never a traceback.
+
+Each folder in tests/bad_inputs/ is one case: a tiny site (content/, maybe config.yaml and
+layouts/ overrides) and expected.yaml saying the exit code and the problems, in the order
+they must be printed. See tests/bad_inputs/README.md for the format.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sbuv_site.cli import main
+from tests.conftest import BASE_CONFIG, ROOT
+from tests.htmltree import Node, parse_file
+
+CORPUS = Path(__file__).parent / "bad_inputs"
+CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.yaml").is_file())
+MARKER = "built by an earlier, good build\n"
+SUMMARY = re.compile(r"^\d+ problems; nothing was written\.$")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one build of a case printed and left behind."""
+
+    site: Path
+    code: int
+    out: str
+    err: str  # with the site's own folder removed from paths, as an editor in it would read them
+    seconds: float
+
+    @property
+    def problems(self) -> list[tuple[str, str | None]]:
+        """Each printed problem: its first line and its hint line (None when it has none)."""
+        lines = self.err.splitlines()
+        found: list[tuple[str, str | None]] = []
+        for index, line in enumerate(lines):
+            if not line or line.startswith((" ", "note: ")) or SUMMARY.match(line):
+                continue
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            found.append((line, following if following.startswith("  hint: ") else None))
+        return found
+
+    @property
+    def notes(self) -> list[str]:
+        return [line for line in self.err.splitlines() if line.startswith("note: ")]
+
+    def page(self, url: str) -> Node:
+        return parse_file(self.site / "output" / url.strip("/") / "index.html")
+
+
+def load_expected(case: str) -> dict[str, Any]:
+    data = yaml.safe_load((CORPUS / case / "expected.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict) and data.get("exit") in (0, 1), f"{case}: expected.yaml needs exit: 0|1"
+    return data
+
+
+def make_site(case: str, target: Path) -> Path:
+    """Copy a case into target: the repo's layouts and static files, then the case's own files."""
+    expected = load_expected(case)
+    site = target / "site"
+    shutil.copytree(ROOT / "layouts", site / "layouts")
+    shutil.copytree(ROOT / "static", site / "static")
+    shutil.copytree(CORPUS / case, site, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.yaml"))
+    if not (site / "config.yaml").exists():
+        config = BASE_CONFIG.replace(str(ROOT / "layouts"), "layouts").replace(str(ROOT / "static"), "static")
+        (site / "config.yaml").write_text(config, encoding="utf-8")
+    for link, points_to in (expected.get("symlinks") or {}).items():
+        (site / link).parent.mkdir(parents=True, exist_ok=True)
+        (site / link).symlink_to(points_to)
+    generated = expected.get("generate")
+    if generated:
+        (site / generated["path"]).write_bytes(big_post(int(generated["bytes"])))
+    (site / "output").mkdir()
+    (site / "output" / "marker.txt").write_text(MARKER, encoding="utf-8")
+    return site
+
+
+PARAGRAPH = ("Samordnaren besökte **Umeå** och talade om [kompetens](https://example.org/) "
+             "i den sociala barn- och ungdomsvården, med _många_ exempel från kommunerna.\n\n").encode()
+
+
+def big_post(size: int) -> bytes:
+    """A post of about `size` bytes: paragraphs with a link and emphasis each (slow to render)."""
+    head = "---\ntitle: Ett mycket långt inlägg\ndate: 2015-12-01\n---\n\n".encode()
+    return head + PARAGRAPH * (size // len(PARAGRAPH) + 1)
+
+
+def build_case(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], *flags: str) -> Outcome:
+    site = make_site(case, tmp_path)
+    start = time.perf_counter()
+    code = main(["--root", str(site), "build", *flags])
+    seconds = time.perf_counter() - start
+    captured = capsys.readouterr()
+    return Outcome(site, code, captured.out, captured.err.replace(f"{site}/", ""), seconds)
+
+
+def expected_first_line(problem: dict[str, Any]) -> str:
+    where = problem.get("path")
+    if where is None:
+        return ""
+    return f"{where}:{problem['line']}: " if problem.get("line") is not None else f"{where}: "
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_is_reported_as_expected(case: str, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    expected = load_expected(case)
+    outcome = build_case(case, tmp_path, capsys, *expected.get("flags", []))
+
+    assert "Traceback" not in outcome.err + outcome.out
+    assert outcome.code == expected["exit"], outcome.err
+    wanted = expected.get("problems") or []
+    got = outcome.problems
+    assert len(got) == len(wanted), outcome.err
+    for (line, hint), problem in zip(got, wanted, strict=True):
+        prefix = expected_first_line(problem)
+        assert line.startswith(prefix), f"{line!r} should start with {prefix!r}"
+        assert problem["message"] in line[len(prefix):], f"{line!r} should say {problem['message']!r}"
+        assert hint is not None, f"{line!r} has no hint"
+        assert problem["hint"] in hint, f"{hint!r} should say {problem['hint']!r}"
+    if len(wanted) > 1:
+        assert f"{len(wanted)} problems; nothing was written." in outcome.err
+    assert outcome.seconds < expected.get("max_seconds", 10), "a build must not stall"
+    for note in expected.get("notes") or []:
+        assert any(note in line for line in outcome.notes), outcome.err
+    output = outcome.site / "output"
+    if outcome.code == 0:
+        assert (output / "index.html").is_file()
+        assert not (output / "marker.txt").exists(), "a good build replaces the whole output folder"
+    else:
+        assert [p.name for p in output.iterdir()] == ["marker.txt"], "a failed build must not write"
+        assert (output / "marker.txt").read_text(encoding="utf-8") == MARKER
+        assert not list(outcome.site.glob(".output*")), "no staging folder is left behind"
+
+
+def test_corpus_has_at_least_thirty_cases_each_with_a_site() -> None:
+    assert len(CASES) >= 30
+    for case in CASES:
+        assert any((CORPUS / case).iterdir()), case
+        assert (CORPUS / case / "config.yaml").exists() or (CORPUS / case / "content").is_dir(), case
+
+
+def test_bom_and_crlf_post_shows_its_title_and_text(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = build_case("bom_crlf", tmp_path, capsys)
+    doc = outcome.page("/2015/12/besok-i-umea/")
+    assert doc.find("h1").text() == "Besök i Umeå"
+    assert doc.find("title").text() == "Besök i Umeå – Testbloggen"
+    assert "En text från Windows." in doc.find("div", class_="post-body").text()
+    assert "\ufeff" not in (outcome.site / "output" / "2015/12/besok-i-umea/index.html").read_text("utf-8")
+
+
+def test_script_in_title_is_shown_as_text_never_run(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = build_case("title_with_script", tmp_path, capsys)
+    doc = outcome.page("/2015/12/besok-script-alert-x-script-i-umea/")
+    assert doc.find_all("script") == []
+    assert doc.find("h1").text() == "Besök <script>alert('x')</script> i Umeå"
+    home = outcome.page("/")
+    assert home.find_all("script") == []
+    assert "Besök <script>alert('x')</script> i Umeå" in home.text()
+
+
+@pytest.mark.parametrize("case", ["markdown_unsafe_html", "markdown_unsafe_html_allowed"])
+def test_scripts_frames_and_javascript_links_never_reach_a_page(
+        case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = build_case(case, tmp_path, capsys)
+    for url in ("/2015/12/besok-i-umea/", "/"):
+        doc = outcome.page(url)
+        assert doc.find_all("script") == [] and doc.find_all("iframe") == [], url
+        hrefs = [node.get("href") or "" for node in doc.iter()]
+        assert not any(h.strip().lower().startswith("javascript:") for h in hrefs), url
+    body = outcome.page("/2015/12/besok-i-umea/").find("div", class_="post-body").text()
+    assert "Första stycket." in body and "Klicka här" in body
+
+
+def test_post_just_under_the_size_limit_builds_with_every_paragraph(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = build_case("post_900kb", tmp_path, capsys)
+    doc = outcome.page("/2015/12/ett-mycket-langt-inlagg/")
+    paragraphs = doc.find("div", class_="post-body").find_all("p")
+    assert len(paragraphs) == big_post(990_000).count(PARAGRAPH)
+    assert paragraphs[-1].find("a").get("href") == "https://example.org/"
+
+
+def test_future_post_is_built_with_the_future_flag(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = build_case("post_in_future", tmp_path, capsys, "--future")
+    assert outcome.code == 0, outcome.err
+    assert outcome.notes == []
+    title = outcome.page("/2999/01/ett-inlagg-fran-framtiden/").find("h1").text()
+    assert title == "Ett inlägg från framtiden"
+
+
+def test_future_post_is_left_out_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = build_case("post_in_future", tmp_path, capsys)
+    assert not (outcome.site / "output" / "2999").exists()
+    assert outcome.page("/2015/12/ett-inlagg-fran-forr/").find("h1").text() == "Ett inlägg från förr"
+
+
+def test_code_with_leading_zero_links_the_right_municipality(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = build_case("municipality_code_with_leading_zero", tmp_path, capsys)
+    places = outcome.page("/2015/12/besok-i-upplands-vasby/").find("span", class_="places")
+    assert [a.text() for a in places.find_all("a")] == ["Upplands Väsby"]
