@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from sbuv_site.build import BuildOptions, build
 from sbuv_site.cli import main
 from sbuv_site.errors import SiteError, flatten
 from sbuv_site.importer import ImportReport, ReportEntry, import_paths, read_date_options
 from sbuv_site.importer.wordpress_text import SOURCE_PREFIX
+from tests.conftest import NOW
+from tests.htmltree import parse_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared/seeds"
 FIXTURES = ROOT / "tests/fixtures/import"
+REAL_EXPORTS = ROOT.parent / "shared/testdata/wxr"
 PAGE = "Besök i Kalix\n\nkl. av | Taggar:\n\nVi var i Kalix. Kalix kommun bjöd in.\n\nKommentera\n"
 
 
@@ -212,6 +217,19 @@ def test_the_dates_mapping_dates_vetlanda_and_leaves_two_seeds_as_reported_draft
     report = import_paths(seeds(), tmp_path, dates=dates, dry_run=True)
     undated = sorted(e.origin for e in report.needs_attention if e.reason.startswith("no date"))
     assert undated == ["002_a2198bcca4bcd42b.txt", "004_d261c9a228ceee60.txt"]
+
+
+def test_a_site_of_every_imported_post_builds_and_shows_no_comment_form(
+        scratch_site: Callable[..., Path]) -> None:
+    root = scratch_site({})
+    exports = sorted(REAL_EXPORTS.glob("*.xml")) if REAL_EXPORTS.is_dir() else []
+    imported = import_paths([*seeds(), FIXTURES, *exports], root / "content/posts")
+    report = build(root, BuildOptions(drafts=True, now=NOW, output=root / "output"))
+    dated = [e for e in imported.created if "\ndate: " in Path(str(e.target)).read_text(encoding="utf-8")]
+    assert report.posts == len(dated) == len(imported.created) - 3 >= 8  # 3 seeds have no date here
+    pages = [parse_file(path) for path in (root / "output").rglob("*.html")]
+    assert not any(page.find_all("form") or page.find_all("textarea") for page in pages)
+    assert not any("Kommentera" in page.text() for page in pages)
 
 
 def test_the_command_line_dry_run_on_the_seeds_reports_the_five_posts(

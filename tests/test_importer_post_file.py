@@ -1,0 +1,59 @@
+"""The files the importer writes: front matter the site reads back exactly, in a fixed order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sbuv_site.importer.post_file import ImportedPost, render_post
+from sbuv_site.load import read_source
+
+# Text as the importer makes it: one line, whitespace collapsed, anything else allowed.
+LINE = st.text(min_size=1).map(lambda text: " ".join(text.split())).filter(bool)
+
+
+def post(**fields: object) -> ImportedPost:
+    values: dict[str, object] = dict(
+        origin="x.txt", source="socialbarnungdom.se (WordPress), sparad som text: x.txt", stem="x",
+        title="Titel", body="Text.\n", date="2015-12-01", draft=False, municipalities=(), tags=(),
+        author=None, slug=None, attention=())
+    values.update(fields)
+    return ImportedPost(**values)  # type: ignore[arg-type]
+
+
+def read_back(text: str) -> dict[str, object]:
+    document = read_source(text.encode("utf-8"), Path("content/posts/x.md"), "posts")
+    assert isinstance(document.front.value, dict)
+    return document.front.value
+
+
+@given(title=LINE, author=LINE, source=LINE, tags=st.lists(LINE, max_size=3))
+def test_any_title_author_source_and_tags_read_back_unchanged(
+        title: str, author: str, source: str, tags: list[str]) -> None:
+    text = render_post(post(title=title, author=author, source=source, tags=tuple(tags)))
+    data = read_back(text)
+    assert (data["title"], data["author"], data["source"]) == (title, author, source)
+    assert data.get("tags", []) == tags
+
+
+def test_keys_come_in_the_fixed_order_and_empty_ones_are_left_out() -> None:
+    text = render_post(post(title="Haninge och Kalix", date=None, draft=True,
+                            municipalities=("Haninge", "Kalix"), tags=("samverkan",), author="Ann",
+                            slug="haninge-och-kalix-2"))
+    head = text.split("\n---\n", 1)[0]
+    keys = [line.split(":", 1)[0] for line in head.splitlines()[1:] if not line.startswith("- ")]
+    assert keys == ["title", "draft", "municipality", "tags", "author", "slug", "source"]
+    assert read_back(text)["municipality"] == ["Haninge", "Kalix"]
+    assert text.endswith("---\n\nText.\n")
+
+
+def test_a_time_of_day_is_written_as_quoted_text_and_a_day_as_a_plain_date() -> None:
+    assert "\ndate: '2016-09-21 16:41'\n" in render_post(post(date="2016-09-21 16:41"))
+    assert "\ndate: 2015-12-01\n" in render_post(post(date="2015-12-01"))
+    assert read_back(render_post(post(date="2016-09-21 16:41")))["date"] == "2016-09-21 16:41"
+
+
+def test_one_municipality_is_written_as_a_name_not_a_list() -> None:
+    assert read_back(render_post(post(municipalities=("Umeå",))))["municipality"] == "Umeå"
