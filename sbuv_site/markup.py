@@ -30,6 +30,21 @@ def _shift_headings(state: Any) -> None:
             token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
 
 
+def _footnotes_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    """The footnote list gets a heading, so the section is named for screen readers."""
+    return ('<section class="footnotes" aria-labelledby="fotnoter">\n'
+            '<h2 id="fotnoter" class="visually-hidden">Fotnoter</h2>\n<ol class="footnotes-list">\n')
+
+
+def _footnote_backlink(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    """The '↩' back-link gets words: 'Tillbaka till texten'."""
+    ident = str(self.rules["footnote_anchor_name"](tokens, idx, options, env))
+    if tokens[idx].meta["subId"] > 0:
+        ident += f":{tokens[idx].meta['subId']}"
+    return (f' <a href="#fnref{ident}" class="footnote-backref" '
+            'aria-label="Tillbaka till texten">\u21a9\ufe0e</a>')
+
+
 def _anchor_slug(text: str) -> str:
     return slugify(text, fallback="rubrik")
 
@@ -42,6 +57,8 @@ def make_markdown(allow_html: bool = False) -> MarkdownIt:
     md.use(footnote_plugin)
     md.core.ruler.push("shift_headings", _shift_headings)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_anchor_slug)
+    md.add_render_rule("footnote_block_open", _footnotes_open)
+    md.add_render_rule("footnote_anchor", _footnote_backlink)
     md.validateLink = is_safe_url  # type: ignore[method-assign]  # also refuses data: images
     return md
 
