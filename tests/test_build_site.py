@@ -105,7 +105,7 @@ def test_tag_index_counts_posts_and_merges_case_variants(full_site: Path) -> Non
 def test_municipality_pages_use_code_and_alias_lookups(full_site: Path) -> None:
     boras = page(full_site, "/kommuner/boras/")
     assert boras.find("h1").text() == "Borås"
-    assert [a.text() for h2 in boras.find_all("h2") for a in h2.find_all("a")] == [
+    assert [a.text() for h3 in boras.find_all("h3") for a in h3.find_all("a")] == [
         "Lokala planer för stärkt barn- och ungdomsvård"]
     goteborg = page(full_site, "/kommuner/goteborg/")
     assert "Uppföljningsbesök i Göteborg" in goteborg.text()
