@@ -68,22 +68,23 @@ def parse_datetime(value: object, zone: tzinfo | None = None) -> datetime:
         raise _words_error(text)
     year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise DateError(f"date '{text}' has the year {year}",
+        raise DateError(f"date {_shown(text)} has the year {year}",
                         f"use a year from {FIRST_YEAR} to {LAST_YEAR}; is it a typo?")
     if not 1 <= month <= 12:
         raise DateError(
-            f"date '{text}' has month {month}; a month is 1 to 12",
+            f"date {_shown(text)} has month {month}; a month is 1 to 12",
             "write the date as YYYY-MM-DD (year, month, day)",
         )
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise DateError(
-            f"date '{text}' has day {day}, but {MONTHS_SV[month - 1]} {year} has {last} days",
+            f"date {_shown(text)} has day {day}, but {MONTHS_SV[month - 1]} {year} has {last} days",
             f"use a day from 1 to {last}",
         )
     hour, minute, second = int(match["H"] or 0), int(match["M"] or 0), int(match["S"] or 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise DateError(f"time in '{text}' is not a time of day", "write the time as HH:MM, 00:00-23:59")
+        raise DateError(f"time in {_shown(text)} is not a time of day",
+                        "write the time as HH:MM, 00:00-23:59")
     tz: tzinfo = zone
     if match["tz"]:
         tz = _offset(match["tz"], text)
@@ -107,6 +108,12 @@ def _offset(text: str, written: str) -> tzinfo:
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
+def _shown(text: str) -> str:
+    """The text in quotes for a one-line message: escapes for line breaks, long text cut."""
+    short = text if len(text) <= 60 else text[:57] + "…"
+    return f"'{short}'" if short.isprintable() else repr(short)
+
+
 def _kind(value: object) -> str:
     if value is None:
         return "nothing"
@@ -126,18 +133,18 @@ def _words_error(text: str) -> DateError:
     other = _COMPACT.match(text) or _DAY_FIRST.match(text)
     if other and 1 <= int(other["m"]) <= 12 and 1 <= int(other["d"]) <= 31:
         iso = f"{int(other['y']):04d}-{int(other['m']):02d}-{int(other['d']):02d}"
-        return DateError(f"date '{text}' is not written year-month-day", f"write it as {iso}")
+        return DateError(f"date {_shown(text)} is not written year-month-day", f"write it as {iso}")
     words = _WORDS.match(text)
     if words and words["month"].lower() in MONTHS_SV:
         month = MONTHS_SV.index(words["month"].lower()) + 1
         if words["y"]:
             iso = f"{int(words['y']):04d}-{month:02d}-{int(words['d']):02d}"
-            return DateError(f"date '{text}' is written in words", f"write it as {iso}")
+            return DateError(f"date {_shown(text)} is written in words", f"write it as {iso}")
         return DateError(
-            f"date '{text}' is written in words and has no year",
+            f"date {_shown(text)} is written in words and has no year",
             f"write it as YYYY-{month:02d}-{int(words['d']):02d} with the year",
         )
-    return DateError(f"date '{text}' is not a date", "write the date as YYYY-MM-DD, e.g. 2015-12-01")
+    return DateError(f"date {_shown(text)} is not a date", "write the date as YYYY-MM-DD, e.g. 2015-12-01")
 
 
 def format_date_sv(day: date) -> str:

@@ -5,20 +5,40 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError, dataclass
 from pathlib import Path
 from typing import ClassVar
 
+_FIELDS = frozenset({"path", "line", "message", "hint"})
 
-@dataclass(frozen=True)
+
+@dataclass(eq=True)
 class SiteError(Exception):
-    """A problem in the editor's input, printed as `path:line: message` and a hint."""
+    """A problem in the editor's input, printed as `path:line: message` and a hint.
+
+    Its fields are fixed once set, but not with dataclass(frozen=True): that would also
+    refuse Python's own exception attributes, so `add_note()` or a `with` block that
+    re-raises (contextlib sets `__traceback__`) would crash with FrozenInstanceError.
+    """
 
     path: Path | str | None
     line: int | None
     message: str
     hint: str | None = None
     exit_code: ClassVar[int] = 1
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _FIELDS and name in self.__dict__:
+            raise FrozenInstanceError(f"cannot assign to field '{name}'")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name in _FIELDS:
+            raise FrozenInstanceError(f"cannot delete field '{name}'")
+        super().__delattr__(name)
+
+    def __hash__(self) -> int:
+        return hash((str(self.path), self.line, self.message, self.hint))
 
     def __str__(self) -> str:
         return self.format()

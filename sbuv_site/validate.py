@@ -17,7 +17,7 @@ from sbuv_site.yamltext import string_list, type_name
 POST_KEYS = ("title", "date", "municipality", "tags", "summary", "slug", "draft", "updated",
              "author", "image", "source")
 PAGE_KEYS = ("title", "summary", "slug", "draft", "updated", "menu")
-RESERVED_SLUGS = frozenset({"taggar", "kommuner", "arkiv", "karta", "sida", "static", "css",
+RESERVED_SLUGS = frozenset({"taggar", "kommuner", "arkiv", "karta", "sida", "static", "css", "utkast",
                             "atom.xml", "sitemap.xml", "robots.txt", "404"})
 MAX_TITLE = 300
 
@@ -239,6 +239,9 @@ class _Checker:
         draft = self.flag("draft")
         updated = self.moment("updated", zone)
         slug, slug_line = self.slug(title)
+        if "slug" not in self.data and slug in RESERVED_SLUGS:  # a page lives at /<slug>/
+            self.fail("title", f"the title gives this page the address /{slug}/, which the site uses "
+                      "for its own pages", f"add a line 'slug: {slug}-sida' (or another word)")
         if not self.ok or title is None:
             return None
         return PageFields(self.doc.path, title, summary, slug, draft, updated,

@@ -116,8 +116,17 @@ def _decodes_as_cp1252(raw: bytes) -> bool:
     return True
 
 
+_YAML11_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
+
+
 def parse_yaml(text: str, path: Path | str, first_line: int = 1) -> Located:
-    """Parse one YAML document; a syntax error becomes a SiteError at its line with a hint."""
+    """Parse one YAML document; a syntax error becomes a SiteError at its line with a hint.
+
+    NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR (pasted from word processors) are read as
+    spaces: YAML 1.1 would count them as line breaks, and every line number after them
+    would then be wrong.
+    """
+    text = text.translate(_YAML11_BREAKS)
     try:
         loader = _Loader(text)
         try:
