@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sbuv_site.errors import SiteError
 from sbuv_site.render import OutputFile
@@ -38,11 +38,15 @@ def write_output(files: Iterable[OutputFile], output: Path) -> int:
     staging = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=output.parent))
     count = 0
     try:
+        made: set[Path] = set()
         for file in files:
-            target = staging / file.relpath
-            if not target.resolve().is_relative_to(staging.resolve()):
+            parts = PurePosixPath(file.relpath).parts
+            if not parts or file.relpath.startswith("/") or ".." in parts:
                 raise AssertionError(f"output path escapes the output folder: {file.relpath}")
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = staging.joinpath(*parts)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             target.write_bytes(file.data)
             count += 1
         staging.chmod(0o755)
