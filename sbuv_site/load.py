@@ -89,10 +89,13 @@ def read_source(raw: bytes, path: Path, kind: str) -> SourceDocument:
         raise SiteError(path, 1, "front matter is never closed",
                         "add a line '---' after the last front matter line") from None
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
-    # The split keeps the newline that ends the opening '---' line, so line 1 + that count.
-    front = parse_yaml(front_text.lstrip("\n"), path, 1 + _leading_newlines(front_text))
+    # The opening boundary's '\s*' may swallow blank lines after '---': count the lines up to
+    # where the YAML really starts, so every key's line is the file's line.
+    opening = _HANDLER.FM_BOUNDARY.match(text) if _HANDLER.FM_BOUNDARY else None
+    yaml_start = (opening.end() if opening else 0) + _leading_newlines(front_text)
+    front = parse_yaml(front_text.lstrip("\n"), path, text.count("\n", 0, yaml_start) + 1)
     if front.value is not None and not isinstance(front.value, dict):
-        raise SiteError(path, 2, "front matter must be 'key: value' lines",
+        raise SiteError(path, front.first_line, "front matter must be 'key: value' lines",
                         "write e.g. 'title: Besök i Umeå'")
     return SourceDocument(path, kind, front, body, body_line)
 

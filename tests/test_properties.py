@@ -122,10 +122,12 @@ def dump_front(front: dict[str, object]) -> str:
 
 @SETTINGS
 @given(valid_posts(), st.sampled_from(["\n", "\r\n"]), st.booleans(),
-       any_text.filter(lambda t: "\x00" not in t))  # a NUL byte is refused: see the loader tests
+       any_text.filter(lambda t: "\x00" not in t),  # a NUL byte is refused: see the loader tests
+       st.integers(0, 2), st.integers(0, 2))
 def test_valid_front_matter_reads_back_exactly(front: dict[str, object], newline: str, bom: bool,
-                                               body: str) -> None:
-    text = f"---\n{dump_front(front)}---\n{body}".replace("\n", newline)
+                                               body: str, blank_above: int, blank_below: int) -> None:
+    lines = f"---\n{chr(10) * blank_above}{dump_front(front)}{chr(10) * blank_below}---\n{body}"
+    text = lines.replace("\n", newline)
     raw = ("\ufeff" if bom else "").encode("utf-8") + text.encode("utf-8")
     doc = read_source(raw, PATH, "posts")
     posts, pages = validate([doc], REGISTRY, {}, ZONE)
@@ -142,7 +144,7 @@ def test_valid_front_matter_reads_back_exactly(front: dict[str, object], newline
     assert post.draft is front.get("draft", False)
     assert post.slug == front.get("slug", slugify(str(front["title"])))
     for index, key in enumerate(front):
-        assert doc.front.line(key) == 2 + index, key  # line 1 is the opening '---'
+        assert doc.front.line(key) == 2 + blank_above + index, key  # line 1 is the opening '---'
     written_body = body.replace("\r\n", "\n").replace("\r", "\n")
     assert post.body.strip() == written_body.strip()  # blank lines after the "---" may go
     if post.body.strip():  # body_line + the body's own blank lines = the file line of its first text
