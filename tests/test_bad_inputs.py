@@ -7,6 +7,7 @@ they must be printed. See tests/bad_inputs/README.md for the format.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import time
@@ -110,6 +111,24 @@ def expected_first_line(problem: dict[str, Any]) -> str:
     return f"{where}:{problem['line']}: " if problem.get("line") is not None else f"{where}: "
 
 
+@functools.cache
+def troubleshooting_patterns() -> list[re.Pattern[str]]:
+    """The first column of README's Troubleshooting table, '…' read as 'anything'."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
+    patterns = []
+    for row in section.splitlines():
+        if not row.startswith("| `"):
+            continue
+        first = row.split(" | ", 1)[0]
+        for shown in re.findall(r"`([^`]+)`", first):
+            if len(shown.replace("…", "").strip()) < 6:
+                continue  # a character shown in passing, such as `'*' …`, is not a message
+            parts = [re.escape(part.replace("\\|", "|")) for part in shown.split("…")]
+            patterns.append(re.compile(".*".join(parts)))
+    return patterns
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_bad_input_is_reported_as_expected(case: str, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
@@ -127,11 +146,15 @@ def test_bad_input_is_reported_as_expected(case: str, tmp_path: Path,
         assert problem["message"] in line[len(prefix):], f"{line!r} should say {problem['message']!r}"
         assert hint is not None, f"{line!r} has no hint"
         assert problem["hint"] in hint, f"{hint!r} should say {problem['hint']!r}"
+        explained = any(p.search(line[len(prefix):]) for p in troubleshooting_patterns())
+        assert explained, f"README's Troubleshooting has no row for {line!r}"
     if len(wanted) > 1:
         assert f"{len(wanted)} problems; nothing was written." in outcome.err
     assert outcome.seconds < expected.get("max_seconds", 10), "a build must not stall"
     for note in expected.get("notes") or []:
         assert any(note in line for line in outcome.notes), outcome.err
+    for line in outcome.notes:
+        assert any(p.search(line) for p in troubleshooting_patterns()), f"README does not explain {line!r}"
     output = outcome.site / "output"
     if outcome.code == 0:
         assert (output / "index.html").is_file()
