@@ -65,7 +65,7 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
     site = _timed(clock, "model", lambda: build_site(
         posts, pages, config, registry, make_markdown(config.markdown.allow_html),
         drafts=options.drafts, future=options.future, now=now))
-    env = make_environment(str(root / config.layouts_dir))
+    env = make_environment(str(root / config.layouts_dir), config.layouts_dir)
     files = _timed(clock, "render", lambda: render_site(site, env, static, source_date_epoch()))
     written = _timed(clock, "write", lambda: write_output(files, output))
     return BuildReport(output=output, pages=sum(f.relpath.endswith(".html") for f in files),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -162,20 +162,26 @@ def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFi
             chosen.append(fields)
     all_posts = [_make_post(f, config, urls, md) for f in chosen]
     pages = tuple(_make_page(f, urls, md) for f in pages_fields if drafts or not f.draft)
-    _check_collisions(all_posts, pages)
     dated = sorted((p for p in all_posts if p.published), key=lambda p: p.slug)
     posts = tuple(sorted(dated, key=lambda p: p.published or now, reverse=True))
     undated = tuple(sorted((p for p in all_posts if not p.published), key=lambda p: p.slug))
     visits = _resolve_visits(config, registry)
+    home_pagers = paginate(posts, config.per_page, urls.home)
+    tags = _make_tags(posts, urls, config.per_page)
+    places = _make_places(posts, visits, urls)
+    archive = _make_archive(posts, urls)
+    own = {pager.url: "a page of the post list" for pager in home_pagers}
+    own |= {pager.url: f"the tag page '{t.name}'" for t in tags for pager in t.pagers}
+    own |= {p.url: f"the page of {p.municipality.name}" for p in places}
+    own |= {y.url: f"the archive of {y.year}" for y in archive}
+    own |= {urls.tags(): "the tag index", urls.municipalities(): "the municipality list",
+            urls.map(): "the map", urls.archive(): "the archive", urls.not_found(): "the 404 page"}
+    _check_collisions(all_posts, pages, own)
     return Site(
         config=config, urls=urls, registry=registry, posts=posts, undated_drafts=undated,
         pages=tuple(sorted(pages, key=lambda p: (p.menu if p.menu is not None else 999, p.slug))),
-        home_pagers=paginate(posts, config.per_page, urls.home),
-        tags=_make_tags(posts, urls, config.per_page),
-        places=_make_places(posts, visits, urls),
-        archive=_make_archive(posts, urls),
-        visit_count=len(visits),
-        notes=tuple(notes),
+        home_pagers=home_pagers, tags=tags, places=places, archive=archive,
+        visit_count=len(visits), notes=tuple(notes),
     )
 
 
@@ -215,13 +221,20 @@ def _make_page(fields: PageFields, urls: Urls, md: MarkdownIt) -> Page:
                 Source(fields.path, fields.slug_line), urls.page(fields.slug))
 
 
-def _check_collisions(posts: Iterable[Post], pages: Iterable[Page]) -> None:
-    """Two files may not claim one address (Zola's find_path_collisions)."""
+def _check_collisions(posts: Iterable[Post], pages: Iterable[Page], own: Mapping[str, str]) -> None:
+    """Two files, or a file and one of the site's own pages, may not claim one address.
+
+    After Zola's find_path_collisions: otherwise one page silently replaces the other.
+    """
     owners: dict[str, list[Source]] = defaultdict(list)
     claims: list[Post | Page] = [*posts, *pages]
+    errors = []
     for item in claims:
         owners[item.url].append(item.source)
-    errors = []
+        if item.url in own:
+            errors.append(SiteError(item.source.path, item.source.line,
+                                    f"address {item.url} is {own[item.url]}, made by the site itself",
+                                    "give this file another title or a 'slug: …'"))
     for url, sources in sorted(owners.items()):
         if len(sources) > 1:
             for source in sources:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from sbuv_site.dates import format_date_sv, to_rfc3339
+from sbuv_site import model
 from sbuv_site.errors import SiteError
 from sbuv_site.model import Post, Site
 from sbuv_site.static import StaticFile
@@ -94,9 +97,8 @@ class _Renderer:
                             "restore it from the default layouts") from None
         except jinja2.UndefinedError as exc:
             name, line = _template_frame(exc, self.env)
-            raise SiteError(name or _layout_path(self.env, template), line,
-                            f"layout uses something that does not exist: {exc.message}",
-                            f"the {template} context has: {', '.join(sorted(context))}") from None
+            message, hint = _explain_undefined(exc.message or "", template, context)
+            raise SiteError(name or _layout_path(self.env, template), line, message, hint) from None
 
     def pages(self) -> Iterator[OutputFile]:
         site, urls = self.site, self.urls
@@ -184,26 +186,55 @@ class _Renderer:
         return OutputFile("sitemap.xml", self._render("sitemap.xml", {"entries": entries}))
 
 
+class LayoutLoader(jinja2.FileSystemLoader):
+    """Loads layouts from a folder and knows how to name them in messages ('layouts/post.html')."""
+
+    def __init__(self, folder: str, label: str) -> None:
+        super().__init__(folder)
+        self.folder = str(PurePath(self.searchpath[0]))
+        self.label = label.rstrip("/")
+
+
 def _layout_path(env: jinja2.Environment, name: str) -> str:
     loader = env.loader
-    if isinstance(loader, jinja2.FileSystemLoader):
-        return f"{loader.searchpath[0]}/{name}"
-    return name
+    return f"{loader.label}/{name}" if isinstance(loader, LayoutLoader) else name
 
 
 def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str | None, int | None]:
     """The layout file and line where rendering failed, from Jinja's rewritten traceback."""
+    loader = env.loader
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith((".html", ".xml", ".svg")):
-            return frame.filename, frame.lineno
+            name = frame.filename
+            if isinstance(loader, LayoutLoader) and name.startswith(loader.folder + "/"):
+                name = f"{loader.label}/{name[len(loader.folder) + 1:]}"
+            return name, frame.lineno
     return None, None
 
 
-def make_environment(layouts: str, *, extra_filters: Mapping[str, Callable[..., Any]] | None = None
-                     ) -> jinja2.Environment:
+_NO_ATTRIBUTE = re.compile(r"'(?:[\w.]+\.)?(\w+) object' has no attribute '(\w+)'")
+_UNDEFINED = re.compile(r"'(\w+)' is undefined")
+
+
+def _explain_undefined(text: str, template: str, context: Mapping[str, Any]) -> tuple[str, str]:
+    """Say which name or field a layout asked for, and what it could have used instead."""
+    missing_field = _NO_ATTRIBUTE.search(text)
+    if missing_field:
+        kind, field = missing_field.groups()
+        known = sorted(getattr(getattr(model, kind, None), "__dataclass_fields__", {}))
+        hint = f"a {kind} has: {', '.join(known)}" if known else "check the spelling"
+        return f"layout asks for '{field}', which a {kind} does not have", hint
+    missing_name = _UNDEFINED.search(text)
+    name = missing_name.group(1) if missing_name else text
+    return (f"layout uses '{name}', which the {template} page does not get",
+            f"available: {', '.join(sorted(context))}")
+
+
+def make_environment(layouts: str, label: str = "layouts", *,
+                     extra_filters: Mapping[str, Callable[..., Any]] | None = None) -> jinja2.Environment:
     """The Jinja environment: strict (a missing variable is an error), autoescaped HTML/XML/SVG."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(layouts),
+        loader=LayoutLoader(layouts, label),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

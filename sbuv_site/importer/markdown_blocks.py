@@ -122,11 +122,9 @@ def _render(block: Block, alternate: bool) -> str:
 def _paragraph(text: str) -> str:
     """Guard every line (a line after a hard break can open a block too) and trim breaks."""
     lines = [guard_line_start(line).rstrip(" \t") for line in text.split(HARD_BREAK)]
-    while lines and not lines[-1]:
-        lines.pop()
-    while lines and not lines[0]:
-        lines.pop(0)
-    kept = [line for line in lines if line]
+    # str.strip() also drops no-break spaces: a line of only U+00A0 would leave a bare '\\' at
+    # the end of the paragraph, which CommonMark prints as a backslash.
+    kept = [line for line in lines if line.strip()]
     return HARD_BREAK.join(kept)
 
 
