@@ -14,8 +14,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from sbuv_site.dates import format_date_sv, to_rfc3339
 from sbuv_site import model
+from sbuv_site.dates import format_date_sv, to_rfc3339
 from sbuv_site.errors import SiteError
 from sbuv_site.model import Post, Site
 from sbuv_site.static import StaticFile

@@ -8,6 +8,7 @@ from pathlib import Path
 from sbuv_site.municipalities import load_registry
 from tests.htmltree import Node, parse_file
 
+
 def map_svg(out: Path, url: str = "karta/index.html") -> Node:
     return parse_file(out / url).find("svg", class_="visit-map")
 
