@@ -8,10 +8,7 @@ from dataclasses import dataclass
 import yaml
 
 from sbuv_site.slugs import slugify
-
-# The site's own page names (validate.RESERVED_SLUGS): an imported post must not take them.
-RESERVED_SLUGS = frozenset({"taggar", "kommuner", "arkiv", "karta", "sida", "static", "css",
-                            "atom.xml", "sitemap.xml", "robots.txt", "404"})
+from sbuv_site.validate import RESERVED_SLUGS  # the site's own page names: never an imported slug
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
 
