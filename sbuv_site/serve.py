@@ -29,7 +29,7 @@ def rebuild_and_report(root: Path, options: BuildOptions, err: Callable[[str], N
 
 def serve(root: Path, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Serve the built site with livereload; watch content, layouts, static files and config."""
-    from livereload import Server  # imported here: only the preview needs tornado
+    from livereload import Server  # type: ignore[import-untyped]  # only the preview needs tornado
 
     config = load_config(root)
     output = options.output or root / config.output_dir

@@ -156,10 +156,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: Path | str, firs
     """PyYAML's (or libyaml's) complaint as one line at the place to fix, with a hint."""
     mark = exc.problem_mark or exc.context_mark
     found = text[mark.index] if mark and 0 <= mark.index < len(text) else ""
-    if found == "\t":
+    if mark and found == "\t":
         return SiteError(path, first_line + mark.line, "invalid YAML: a tab is used to indent this line",
                          "indent with spaces, not tabs")
-    if "cannot start any token" in str(exc.problem) and found:
+    if mark and "cannot start any token" in str(exc.problem) and found:
         return SiteError(path, first_line + mark.line, f"invalid YAML: a value cannot start with '{found}'",
                          _QUOTE_IT)
     opened = ("end of stream", "expected ',' or")
