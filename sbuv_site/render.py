@@ -34,9 +34,12 @@ class OutputFile:
 
 @dataclass(frozen=True, slots=True)
 class NavLink:
+    """A main-navigation item: 'current' is this very page, 'in_section' a page below it."""
+
     name: str
     url: str
     current: bool
+    in_section: bool
 
 
 def hashed_name(relpath: str, data: bytes) -> str:
@@ -80,7 +83,7 @@ class _Renderer:
         self.nav_items += [(p.title, p.url) for p in site.pages if p.menu is not None]
 
     def _page(self, template: str, url: str, title: str, section: str, **context: Any) -> OutputFile:
-        nav = [NavLink(name, link, link == section) for name, link in self.nav_items]
+        nav = [NavLink(name, link, link == url, link == section) for name, link in self.nav_items]
         full = {**self.common, "nav": nav, "page_title": title, "url": url,
                 "canonical_url": self.urls.absolute(url), **context}
         return OutputFile(self.urls.output_path(url), self._render(template, full))
@@ -134,7 +137,7 @@ class _Renderer:
                          f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap())}\n".encode())
 
     def _post(self, post: Post, newer: Post | None, older: Post | None) -> OutputFile:
-        return self._page("post.html", post.url, post.title, self.urls.home(),
+        return self._page("post.html", post.url, post.title, "",
                           post=post, newer=newer, older=older,
                           updated_text=format_date_sv(post.updated.date()) if post.updated else None)
 
