@@ -9,6 +9,7 @@ import yaml
 
 from sbuv_site.slugs import slugify
 from sbuv_site.validate import RESERVED_SLUGS  # the site's own page names: never an imported slug
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
 
