@@ -17,4 +17,4 @@ from tests.regen_golden import GOLDEN, PAGES
 def test_page_matches_its_golden_file(full_site: Path, rel: str) -> None:
     expected = (GOLDEN / "full" / rel).read_bytes()
     actual = (full_site / rel).read_bytes()
-    assert actual == expected, f"{rel} differs from its golden file; if intended: python -m tests.regen_golden"
+    assert actual == expected, f"{rel} differs from its golden file (intended? python -m tests.regen_golden)"
