@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from markdown_it import MarkdownIt
+
 from sbuv_site.config import load_config
 from sbuv_site.load import load_sources, load_static
-from sbuv_site.markup import make_markdown
+from sbuv_site.markup import Rendered, make_markdown, render_markdown
 from sbuv_site.model import build_site
 from sbuv_site.municipalities import load_registry
+from sbuv_site.parallel import run_shared, split, worker_count
 from sbuv_site.render import make_environment, render_site
-from sbuv_site.validate import validate
+from sbuv_site.validate import PageFields, PostFields, validate
 from sbuv_site.write import check_output_dir, write_output
 
 T = TypeVar("T")
@@ -30,6 +33,7 @@ class BuildOptions:
     future: bool = False
     output: Path | None = None  # default: config.output_dir under the site root
     now: datetime | None = None  # "today", for leaving out future posts; default: the clock
+    workers: int | None = None  # processes for Markdown and rendering; default: by site size
 
 
 @dataclass
@@ -62,14 +66,29 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
     posts, pages = _timed(clock, "validate",
                           lambda: validate(documents, registry, config.aliases, config.zone))
     now = options.now or datetime.now(UTC)
+    md = make_markdown(config.markdown.allow_html)
+    workers = worker_count(len(posts) + len(pages), options.workers)
+    bodies = _timed(clock, "markdown", lambda: render_bodies(md, [*posts, *pages], workers))
     site = _timed(clock, "model", lambda: build_site(
-        posts, pages, config, registry, make_markdown(config.markdown.allow_html),
-        drafts=options.drafts, future=options.future, now=now))
+        posts, pages, config, registry, md, drafts=options.drafts, future=options.future, now=now,
+        bodies=bodies))
     env = make_environment(str(root / config.layouts_dir), config.layouts_dir)
-    files = _timed(clock, "render", lambda: render_site(site, env, static, source_date_epoch()))
+    epoch = source_date_epoch()
+    files = _timed(clock, "render", lambda: sorted(run_shared(
+        lambda k, n: render_site(site, env, static, epoch, (k, n)), workers), key=lambda f: f.relpath))
     written = _timed(clock, "write", lambda: write_output(files, output))
     return BuildReport(output=output, pages=sum(f.relpath.endswith(".html") for f in files),
                        files=written, posts=len(site.posts), timings=clock, notes=site.notes)
+
+
+def render_bodies(md: MarkdownIt, documents: Sequence[PostFields | PageFields],
+                  workers: int) -> dict[Path, Rendered]:
+    """Every post's and page's Markdown as HTML, by path, on `workers` processes."""
+
+    def share(k: int, n: int) -> list[tuple[Path, Rendered]]:
+        return [(doc.path, render_markdown(md, doc.body)) for doc in split(documents, k, n)]
+
+    return dict(run_shared(share, workers))
 
 
 def source_date_epoch() -> datetime | None:

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from sbuv_site.config import Config
 from sbuv_site.dates import format_date_sv, month_name_sv
 from sbuv_site.errors import SiteError, raise_all
-from sbuv_site.markup import render_inline, render_markdown
+from sbuv_site.markup import Rendered, render_inline, render_markdown
 from sbuv_site.municipalities import LookupProblem, Municipality, Registry
 from sbuv_site.pagination import Pager, paginate
 from sbuv_site.slugs import slugify
@@ -147,8 +147,13 @@ class Site:
 
 def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFields], config: Config,
                registry: Registry, md: MarkdownIt, *, drafts: bool = False, future: bool = False,
-               now: datetime) -> Site:
-    """Assemble the site; cross-file problems (same address twice, unknown visits) raise here."""
+               now: datetime, bodies: Mapping[Path, Rendered] | None = None) -> Site:
+    """Assemble the site; cross-file problems (same address twice, unknown visits) raise here.
+
+    bodies may hold Markdown already rendered (by path), e.g. on several cores; the rest is
+    rendered here.
+    """
+    bodies = bodies or {}
     urls = Urls.for_config(config)
     notes: list[str] = []
     chosen: list[PostFields] = []
@@ -160,8 +165,9 @@ def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFi
                          "left out (build with --future to include it)")
         else:
             chosen.append(fields)
-    all_posts = [_make_post(f, config, urls, md) for f in chosen]
-    pages = tuple(_make_page(f, urls, md) for f in pages_fields if drafts or not f.draft)
+    all_posts = [_make_post(f, config, urls, md, bodies.get(f.path)) for f in chosen]
+    pages = tuple(_make_page(f, urls, md, bodies.get(f.path))
+                  for f in pages_fields if drafts or not f.draft)
     dated = sorted((p for p in all_posts if p.published), key=lambda p: p.slug)
     posts = tuple(sorted(dated, key=lambda p: p.published or now, reverse=True))
     undated = tuple(sorted((p for p in all_posts if not p.published), key=lambda p: p.slug))
@@ -185,8 +191,9 @@ def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFi
     )
 
 
-def _make_post(fields: PostFields, config: Config, urls: Urls, md: MarkdownIt) -> Post:
-    rendered = render_markdown(md, fields.body)
+def _make_post(fields: PostFields, config: Config, urls: Urls, md: MarkdownIt,
+               rendered: Rendered | None) -> Post:
+    rendered = rendered or render_markdown(md, fields.body)
     summary = render_inline(md, fields.summary) if fields.summary else _unwrap(rendered.first_paragraph)
     local = fields.published.astimezone(config.zone) if fields.published else None
     return Post(
@@ -214,8 +221,8 @@ def _unwrap(paragraph: str) -> str:
     return text[3:-4] if text.startswith("<p>") and text.endswith("</p>") else text
 
 
-def _make_page(fields: PageFields, urls: Urls, md: MarkdownIt) -> Page:
-    rendered = render_markdown(md, fields.body)
+def _make_page(fields: PageFields, urls: Urls, md: MarkdownIt, rendered: Rendered | None) -> Page:
+    rendered = rendered or render_markdown(md, fields.body)
     summary = render_inline(md, fields.summary) if fields.summary else _unwrap(rendered.first_paragraph)
     return Page(fields.slug, fields.title, summary, rendered.html, fields.updated, fields.menu,
                 Source(fields.path, fields.slug_line), urls.page(fields.slug))

@@ -8,6 +8,7 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import PurePath
 from typing import Any
 
@@ -17,9 +18,9 @@ from markupsafe import Markup
 from sbuv_site import model
 from sbuv_site.dates import format_date_sv, to_rfc3339
 from sbuv_site.errors import SiteError
-from sbuv_site.model import Post, Site
+from sbuv_site.model import Place, Post, Site
 from sbuv_site.static import StaticFile
-from sbuv_site.visitmap import locator_svg, map_facts, visit_map_svg
+from sbuv_site.visitmap import PlaceFact, locator_svg, map_facts, visit_map_svg
 
 FEED_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -49,14 +50,22 @@ def hashed_name(relpath: str, data: bytes) -> str:
     return f"{stem}.{digest}.{ext}"
 
 
+Job = Callable[[], OutputFile]
+
+
 def render_site(site: Site, env: jinja2.Environment, static: Sequence[StaticFile],
-                built_at: datetime | None = None) -> list[OutputFile]:
-    """Every output file of the site, in a stable order."""
+                built_at: datetime | None = None, part: tuple[int, int] = (0, 1)) -> list[OutputFile]:
+    """Every output file of the site, in a stable order.
+
+    part=(k, n) renders only every n-th page starting at k, so n processes can share the
+    work and together make exactly the files one process would (static files go to part 0).
+    """
     assets = {f.relpath: hashed_name(f.relpath, f.data) if f.relpath.endswith(".css") else f.relpath
               for f in static}
     renderer = _Renderer(site, env, assets, built_at)
-    files = [OutputFile(assets[f.relpath], f.data) for f in static]
-    files.extend(renderer.pages())
+    k, n = part
+    files = [OutputFile(assets[f.relpath], f.data) for f in static] if k == 0 else []
+    files.extend(job() for index, job in enumerate(renderer.jobs()) if index % n == k)
     return sorted(files, key=lambda f: f.relpath)
 
 
@@ -65,6 +74,7 @@ class _Renderer:
                  built_at: datetime | None) -> None:
         self.site, self.env, self.urls = site, env, site.urls
         self.built_at = built_at
+        self.facts = map_facts(site)
         css = [self.urls.static(name) for rel, name in sorted(assets.items()) if rel.endswith(".css")]
         self.common = {
             "site_title": site.config.title,
@@ -103,13 +113,13 @@ class _Renderer:
             message, hint = _explain_undefined(exc.message or "", template, context)
             raise SiteError(name or _layout_path(self.env, template), line, message, hint) from None
 
-    def pages(self) -> Iterator[OutputFile]:
-        site, urls = self.site, self.urls
+    def jobs(self) -> Iterator[Job]:
+        """Every page as a job to run later, in a fixed order, so the work can be split up."""
+        site, urls, page = self.site, self.urls, self._job
         for pager in site.home_pagers:
-            yield self._page("list.html", pager.url,
-                             site.config.title if pager.number == 1 else f"Sida {pager.number}",
-                             urls.home(), pager=pager, intro=pager.number == 1,
-                             facts=map_facts(site))
+            yield page("list.html", pager.url,
+                       site.config.title if pager.number == 1 else f"Sida {pager.number}",
+                       urls.home(), pager=pager, intro=pager.number == 1, facts=self.facts)
         posts = site.posts
         for index, post in enumerate(posts):
             newer = posts[index - 1] if index > 0 else None
@@ -117,41 +127,46 @@ class _Renderer:
             yield self._post(post, newer, older)
         for post in site.undated_drafts:
             yield self._post(post, None, None)
-        for page in site.pages:
-            yield self._page("page.html", page.url, page.title, page.url, page=page)
-        yield self._page("tags.html", urls.tags(), "Taggar", urls.tags(), terms=site.tags)
+        for item in site.pages:
+            yield page("page.html", item.url, item.title, item.url, page=item)
+        yield page("tags.html", urls.tags(), "Taggar", urls.tags(), terms=site.tags)
         for term in site.tags:
             for pager in term.pagers:
                 title = f"Tagg: {term.name}" + (f" – sida {pager.number}" if pager.number > 1 else "")
-                yield self._page("tag.html", pager.url, title, urls.tags(), term=term, pager=pager)
+                yield page("tag.html", pager.url, title, urls.tags(), term=term, pager=pager)
         yield from self._municipality_pages()
-        yield self._page("archive.html", urls.archive(), "Arkiv", urls.archive(),
-                         years=site.archive, year=None, all_years=site.archive)
+        yield page("archive.html", urls.archive(), "Arkiv", urls.archive(),
+                   years=site.archive, year=None, all_years=site.archive)
         for year in site.archive:
-            yield self._page("archive.html", year.url, f"Arkiv {year.year}", urls.archive(),
-                             years=(year,), year=year, all_years=site.archive)
-        yield self._page("404.html", urls.not_found(), "Sidan finns inte", "")
-        yield self._feed()
-        yield self._sitemap()
-        yield OutputFile("robots.txt",
-                         f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap())}\n".encode())
+            yield page("archive.html", year.url, f"Arkiv {year.year}", urls.archive(),
+                       years=(year,), year=year, all_years=site.archive)
+        yield page("404.html", urls.not_found(), "Sidan finns inte", "")
+        yield self._feed
+        yield self._sitemap
+        robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap())}\n".encode()
+        yield partial(OutputFile, "robots.txt", robots)
 
-    def _post(self, post: Post, newer: Post | None, older: Post | None) -> OutputFile:
-        return self._page("post.html", post.url, post.title, "",
+    def _job(self, template: str, url: str, title: str, section: str, **context: Any) -> Job:
+        return partial(self._page, template, url, title, section, **context)
+
+    def _post(self, post: Post, newer: Post | None, older: Post | None) -> Job:
+        return self._job("post.html", post.url, post.title, "",
                           post=post, newer=newer, older=older,
                           updated_text=format_date_sv(post.updated.date()) if post.updated else None)
 
-    def _municipality_pages(self) -> Iterator[OutputFile]:
-        site, urls = self.site, self.urls
-        facts = map_facts(site)
-        yield self._page("map.html", urls.map(), "Karta över besökta kommuner", urls.map(),
-                         map_svg=Markup(visit_map_svg(site)), facts=facts)
-        yield self._page("municipalities.html", urls.municipalities(), "Besökta kommuner",
-                         urls.municipalities(), facts=facts)
+    def _municipality_pages(self) -> Iterator[Job]:
+        site, urls, facts = self.site, self.urls, self.facts
+        yield lambda: self._page("map.html", urls.map(), "Karta över besökta kommuner", urls.map(),
+                                 map_svg=Markup(visit_map_svg(site)), facts=facts)
+        yield self._job("municipalities.html", urls.municipalities(), "Besökta kommuner",
+                        urls.municipalities(), facts=facts)
         for place, fact in zip(site.places, facts.places, strict=True):
-            yield self._page("municipality.html", place.url, place.municipality.name,
-                             urls.municipalities(), place=place, fact=fact,
-                             locator_svg=Markup(locator_svg(site, place.municipality)))
+            yield partial(self._municipality_page, place, fact)
+
+    def _municipality_page(self, place: Place, fact: PlaceFact) -> OutputFile:
+        return self._page("municipality.html", place.url, place.municipality.name,
+                          self.urls.municipalities(), place=place, fact=fact,
+                          locator_svg=Markup(locator_svg(self.site, place.municipality)))
 
     def _feed(self) -> OutputFile:
         site, urls = self.site, self.urls
