@@ -37,8 +37,9 @@ class MapFacts:
     counties: tuple[CountyGroup, ...]  # by county code, Stockholms län first
     visited: int
     total: int
-    visits_known: int
-    planned: int
+    visits_known: int  # visits listed in config.yaml
+    assignment_known: int  # municipalities with a visit of the assignment (besök, återbesök)
+    planned: int  # municipalities the assignment was to visit (52)
 
 
 def describe_visits(visits: Sequence[Visit]) -> str:
@@ -71,6 +72,7 @@ def map_facts(site: Site) -> MapFacts:
         visited=len(facts),
         total=len(site.registry.municipalities),
         visits_known=site.visit_count,
+        assignment_known=sum(any(v.kind != "extra besök" for v in f.place.visits) for f in facts),
         planned=site.config.planned_visits,
     )
 
