@@ -248,8 +248,7 @@ def _explain_undefined(text: str, template: str, context: Mapping[str, Any]) -> 
             f"available: {', '.join(sorted(context))}")
 
 
-def make_environment(layouts: str, label: str = "layouts", *,
-                     extra_filters: Mapping[str, Callable[..., Any]] | None = None) -> jinja2.Environment:
+def make_environment(layouts: str, label: str = "layouts") -> jinja2.Environment:
     """The Jinja environment: strict (a missing variable is an error), autoescaped HTML/XML/SVG."""
     env = jinja2.Environment(
         loader=LayoutLoader(layouts, label),
@@ -260,5 +259,4 @@ def make_environment(layouts: str, label: str = "layouts", *,
         keep_trailing_newline=True,
     )
     env.filters["date_sv"] = format_date_sv
-    env.filters.update(extra_filters or {})
     return env
