@@ -157,7 +157,7 @@ class _Renderer:
     def _municipality_pages(self) -> Iterator[Job]:
         site, urls, facts = self.site, self.urls, self.facts
         yield lambda: self._page("map.html", urls.map(), "Karta över besökta kommuner", urls.map(),
-                                 map_svg=Markup(visit_map_svg(site)), facts=facts)
+                                 map_svg=Markup(visit_map_svg(site, facts)), facts=facts)
         yield self._job("municipalities.html", urls.municipalities(), "Besökta kommuner",
                         urls.municipalities(), facts=facts)
         for place, fact in zip(site.places, facts.places, strict=True):

@@ -82,10 +82,10 @@ def _north_to_south(site: Site, places: Sequence[Municipality]) -> list[Municipa
     return sorted(places, key=lambda m: (shapes[m.code].centroid[1], shapes[m.code].centroid[0]))
 
 
-def visit_map_svg(site: Site) -> str:
+def visit_map_svg(site: Site, facts_of_site: MapFacts) -> str:
     """The whole map as inline SVG: visited municipalities are links, in north-to-south Tab order."""
     registry = site.registry
-    facts = {f.place.municipality.code: f for f in map_facts(site).places}
+    facts = {f.place.municipality.code: f for f in facts_of_site.places}
     x, y, w, h = registry.view_box
     out = [
         f'<svg class="visit-map" viewBox="{x} {y} {w} {h}" role="group" '
