@@ -95,12 +95,15 @@ def test_an_unknown_key_inside_a_section_names_its_own_line() -> None:
         "config.yaml:3: unknown key 'limt'\n  hint: did you mean 'limit'?"]
 
 
+PERMALINK_HINT = "  hint: start and end with '/', use {slug} and only {year}, {month}, {day}: /{year}/{month}/{slug}/"
+
+
 @pytest.mark.parametrize(("line", "expected"), [
-    ("per_page: tio", "config.yaml:2: 'per_page' must be a whole number of at least 1, not 'tio'\n"
+    ("per_page: tio", "config.yaml:2: 'per_page' must be a whole number from 1 to 1000, not 'tio'\n"
                       "  hint: e.g. 10"),
-    ("per_page: 0", "config.yaml:2: 'per_page' must be a whole number of at least 1, not the number 0\n"
+    ("per_page: 0", "config.yaml:2: 'per_page' must be a whole number from 1 to 1000, not the number 0\n"
                     "  hint: e.g. 10"),
-    ("per_page: true", "config.yaml:2: 'per_page' must be a whole number of at least 1, not true/false\n"
+    ("per_page: true", "config.yaml:2: 'per_page' must be a whole number from 1 to 1000, not true/false\n"
                        "  hint: e.g. 10"),
     ("title: [a, b]", "config.yaml:2: 'title' must be text, not a list\n  hint: put the value in quotes"),
     ("markdown: ja", "config.yaml:2: 'markdown' must be a mapping, not 'ja'\n"
@@ -114,10 +117,10 @@ def test_an_unknown_key_inside_a_section_names_its_own_line() -> None:
     ("timezone: Europe/Göteborg", "config.yaml:2: 'timezone' 'Europe/Göteborg' is not a known time zone\n"
                                   "  hint: use e.g. Europe/Stockholm"),
     ("permalink: /{year}/{title}/",
-     "config.yaml:2: 'permalink' '/{year}/{title}/' is not a usable permalink\n"
-     "  hint: start and end with '/', use {slug} and only {year}, {month}, {day}"),
-    ("permalink: '{slug}'", "config.yaml:2: 'permalink' '{slug}' is not a usable permalink\n"
-                            "  hint: start and end with '/', use {slug} and only {year}, {month}, {day}"),
+     "config.yaml:2: 'permalink' '/{year}/{title}/' is not a usable permalink: '{title}' is not one of "
+     "{year}, {month}, {day}, {slug}\n" + PERMALINK_HINT),
+    ("permalink: '{slug}'", "config.yaml:2: 'permalink' '{slug}' is not a usable permalink: it must start "
+                            "and end with '/'\n" + PERMALINK_HINT),
 ])
 def test_a_wrong_value_is_named_with_its_line_and_how_to_write_it(line: str, expected: str) -> None:
     assert problems(f"base_url: https://example.org/\n{line}\n") == [expected]
@@ -128,7 +131,7 @@ def test_base_url_is_required_and_absolute() -> None:
         "config.yaml:1: base_url is missing\n  hint: add e.g. 'base_url: https://www.example.se/'"]
     assert problems("base_url: /blogg/\n") == [
         "config.yaml:1: 'base_url' must be an absolute http(s) address, not '/blogg/'\n"
-        "  hint: write e.g. https://www.example.se/"]
+        "  hint: write e.g. https://www.example.se/ (or https://www.example.se/blogg/)"]
     assert problems("base_url: ftp://example.org/\n")[0].startswith("config.yaml:1: 'base_url' must be")
 
 
@@ -170,7 +173,7 @@ def test_all_problems_are_reported_together() -> None:
         "config.yaml:1: base_url is missing",
         "config.yaml:1: unknown key 'per_pgae'",
         "config.yaml:2: 'title' must be text, not a list",
-        "config.yaml:3: 'limit' must be a whole number of at least 1, not the number 0",
+        "config.yaml:3: 'limit' must be a whole number from 1 to 10000, not the number 0",
     ]
 
 
