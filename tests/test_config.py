@@ -97,7 +97,8 @@ def test_an_unknown_key_inside_a_section_names_its_own_line() -> None:
         "config.yaml:3: unknown key 'limt'\n  hint: did you mean 'limit'?"]
 
 
-PERMALINK_HINT = "  hint: start and end with '/', use {slug} and only {year}, {month}, {day}: /{year}/{month}/{slug}/"
+PERMALINK_HINT = ("  hint: start and end with '/', use {slug} and only {year}, {month}, {day}: "
+                  "/{year}/{month}/{slug}/")
 
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -248,8 +249,9 @@ def test_a_permalink_may_hold_only_the_four_fields_and_safe_text(permalink: str,
         f"config.yaml:2: 'permalink' '{permalink}' is not a usable permalink: {reason}\n{PERMALINK_HINT}")
 
 
-@pytest.mark.parametrize("permalink", ["/{year}/{month}/{slug}/", "/{slug}/", "/blogg/{year}-{month}-{day}/{slug}/",
-                                       "/inlagg/{slug}.html/", "/{year}/{month}/{day}/{slug}/"])
+@pytest.mark.parametrize("permalink", ["/{year}/{month}/{slug}/", "/{slug}/", "/inlagg/{slug}.html/",
+                                       "/blogg/{year}-{month}-{day}/{slug}/", "/{year}/{month}/{day}/{slug}/",
+                                       ])
 def test_a_usable_permalink_formats_into_a_safe_address(permalink: str) -> None:
     config = parse_config(f"base_url: https://example.org/\npermalink: {permalink}\n", "config.yaml")
     url = config.permalink.format(year="2015", month="12", day="01", slug="besok-i-umea")
@@ -316,14 +318,16 @@ def test_a_time_zone_that_is_a_path_or_empty_is_a_message(zone: str) -> None:
 
 def test_language_is_a_language_code() -> None:
     assert config_problem("language: 'sv\" onload=\"x'") == (
-        "config.yaml:2: 'language' 'sv\" onload=\"x' is not a language code\n  hint: write e.g. sv (or sv-SE)")
+        "config.yaml:2: 'language' 'sv\" onload=\"x' is not a language code\n"
+        "  hint: write e.g. sv (or sv-SE)")
     assert parse_config("base_url: https://e.org/\nlanguage: sv-SE\n", "config.yaml").language == "sv-SE"
 
 
 @pytest.mark.parametrize(("line", "message", "hint"), [
     ("static_dir: /etc", "'static_dir' '/etc' is not a folder inside the site",
      "write the folder relative to the site, e.g. 'static'"),
-    ("layouts_dir: '\\\\srv\\\\layouts'", "'layouts_dir' '\\\\srv\\\\layouts' is not a folder inside the site",
+    ("layouts_dir: '\\\\srv\\\\layouts'",
+     "'layouts_dir' '\\\\srv\\\\layouts' is not a folder inside the site",
      "write the folder relative to the site, e.g. 'layouts'"),
     ("content_dir: C:/blogg", "'content_dir' 'C:/blogg' is not a folder inside the site",
      "write the folder relative to the site, e.g. 'content'"),
@@ -355,7 +359,8 @@ def test_folders_inside_the_site_and_an_output_anywhere_are_accepted() -> None:
 def test_keys_written_as_numbers_booleans_or_null_are_unknown_keys_by_their_text() -> None:
     found = problems("base_url: https://e.org/\n1: x\ntrue: y\nnull: z\n")
     assert [p.split("\n")[0] for p in found] == [
-        "config.yaml:2: unknown key '1'", "config.yaml:3: unknown key 'true'", "config.yaml:4: unknown key 'null'"]
+        "config.yaml:2: unknown key '1'", "config.yaml:3: unknown key 'true'",
+        "config.yaml:4: unknown key 'null'"]
 
 
 def test_a_tag_in_config_is_refused_at_its_line() -> None:

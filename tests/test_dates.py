@@ -142,7 +142,8 @@ def test_a_datetime_object_with_an_offset_past_14_hours_is_refused() -> None:
     assert caught.value.message == "time zone offset in '2015-12-01T10:00:00-23:59' is not a real one"
 
 
-@pytest.mark.parametrize("written", ["2015-12-01 10:00+14:30", "2015-12-01 10:00-14:01", "2015-12-01 10:00+1460"])
+@pytest.mark.parametrize("written", ["2015-12-01 10:00+14:30", "2015-12-01 10:00-14:01",
+                                     "2015-12-01 10:00+1460"])
 def test_an_offset_past_14_hours_is_not_a_real_one(written: str) -> None:
     with pytest.raises(DateError) as caught:
         parse_datetime(written)

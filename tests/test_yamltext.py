@@ -130,7 +130,8 @@ def test_deep_nesting_is_a_message_or_read_never_a_recursion_error(depth: int) -
 def test_a_billion_laughs_is_read_without_expanding_it() -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for level in range(1, 10):
-        lines.append(f"{chr(97 + level)}: &{chr(97 + level)} [" + ", ".join([f"*{chr(96 + level)}"] * 10) + "]")
+        name, below = chr(97 + level), chr(96 + level)
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{below}"] * 10) + "]")
     doc = parse_yaml("\n".join(lines) + "\n", "f.md")
     assert doc.value["j"][0] is doc.value["j"][1]  # shared, never copied 10**9 times
     assert type_name(doc.value["j"]) == "a list"
