@@ -6,7 +6,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, get_type_hints
 from urllib.parse import urlsplit
@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sbuv_site.dates import DateError, parse_date
 from sbuv_site.errors import SiteError, did_you_mean, raise_all
-from sbuv_site.yamltext import Located, decode_text, parse_yaml, type_name
+from sbuv_site.yamltext import Located, decode_text, parse_yaml, shown, type_name
 
 CONFIG_FILE = "config.yaml"
 VISIT_KINDS = ("besök", "återbesök", "extra besök")
@@ -131,6 +131,7 @@ def parse_config(text: str, path: Path | str) -> Config:
                         "write lines like 'title: Min blogg'")
     errors: list[SiteError] = []
     values = _check_fields(Config, data, doc, (), path, errors)
+    _check_apart(values, doc, path, errors)
     if "base_url" not in data:
         errors.append(SiteError(path, 1, "base_url is missing",
                                 "add e.g. 'base_url: https://www.example.se/'"))
@@ -147,7 +148,7 @@ def _check_fields(cls: type, data: dict[str, Any], doc: Located, at: tuple[str |
         line = doc.line(*at, key)
         if key not in names:
             hint = did_you_mean(str(key), names) or f"known keys: {', '.join(names)}"
-            errors.append(SiteError(path, line, f"unknown key '{key}'", hint))
+            errors.append(SiteError(path, line, f"unknown key {shown(str(key))}", hint))
             continue
         try:
             values[key] = _convert(key, hints[key], value, doc, (*at, key), path, errors)
@@ -159,6 +160,12 @@ def _check_fields(cls: type, data: dict[str, Any], doc: Located, at: tuple[str |
 class _Wrong(Exception):
     def __init__(self, message: str, hint: str) -> None:
         self.message, self.hint = message, hint
+
+
+# Whole numbers: (least, most). More posts per page or feed entries than this is a typo, and
+# the assignment could not plan more visits than Sweden has municipalities.
+_RANGES = {"per_page": (1, 1000), "limit": (1, 10_000), "planned_visits": (1, 290)}
+_FOLDERS = ("content_dir", "layouts_dir", "static_dir")  # read from: inside the site, apart
 
 
 def _convert(key: str, hint: Any, value: Any, doc: Located, at: tuple[str | int, ...],
@@ -180,31 +187,137 @@ def _convert(key: str, hint: Any, value: Any, doc: Located, at: tuple[str | int,
             raise _Wrong(f"must be true or false, not {type_name(value)}", "write true or false")
         return value
     if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise _Wrong(f"must be a whole number of at least 1, not {type_name(value)}", "e.g. 10")
+        least, most = _RANGES.get(key, (1, 1000))
+        if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+            raise _Wrong(f"must be a whole number from {least} to {most}, not {type_name(value)}",
+                         f"e.g. {_default(key)}")
         return value
     if not isinstance(value, str):
         raise _Wrong(f"must be text, not {type_name(value)}", "put the value in quotes")
     return _check_text(key, value)
 
 
+def _default(key: str) -> Any:
+    """The default of a Config or FeedConfig field, for hints."""
+    for cls in (Config, FeedConfig):
+        for item in dataclasses.fields(cls):
+            if item.name == key:
+                return item.default
+    return None
+
+
 def _check_text(key: str, value: str) -> str:
     if key == "base_url":
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise _Wrong(f"must be an absolute http(s) address, not '{value}'",
-                         "write e.g. https://www.example.se/")
-    if key == "permalink":
-        unknown = set(re.findall(r"{(\w*)}", value)) - {"year", "month", "day", "slug"}
-        if "{slug}" not in value or not value.startswith("/") or not value.endswith("/") or unknown:
-            raise _Wrong(f"'{value}' is not a usable permalink",
-                         "start and end with '/', use {slug} and only {year}, {month}, {day}")
-    if key == "timezone":
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise _Wrong(f"'{value}' is not a known time zone", "use e.g. Europe/Stockholm") from None
+        _check_base_url(value)
+    elif key == "permalink":
+        _check_permalink(value)
+    elif key == "timezone":
+        _check_timezone(value)
+    elif key == "language" and not _LANGUAGE.match(value):
+        raise _Wrong(f"{shown(value)} is not a language code", "write e.g. sv (or sv-SE)")
+    elif key in (*_FOLDERS, "output_dir"):
+        _check_folder(value, _default(key), inside_site=key != "output_dir")
     return value
+
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")  # BCP 47, as the html lang attribute
+_ZONE = re.compile(r"^[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*$")  # 'Europe/Stockholm', 'Etc/GMT+1'
+_PERMALINK_FIELD = re.compile(r"{([^{}]*)}")
+_PERMALINK_TEXT = re.compile(r"^[A-Za-z0-9_.~/-]*$")  # what may stand between the fields
+PERMALINK_FIELDS = ("year", "month", "day", "slug")
+
+
+def _check_base_url(value: str) -> None:
+    """An absolute http(s) address every link and feed entry can start with, and nothing more."""
+    example = "write e.g. https://www.example.se/ (or https://www.example.se/blogg/)"
+    if not value.isprintable() or any(ch.isspace() for ch in value):
+        raise _Wrong(f"{shown(value)} is not a usable address: it holds a space or an invisible "
+                     "character", "write the address without spaces (a space in a path is %20)")
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises for a port that is no number from 0 to 65535
+    except ValueError:  # also '[' without ']'
+        port = 0
+    if port == 0:
+        raise _Wrong(f"{shown(value)} is not a usable address: its host or port cannot be read",
+                     "a port is a number from 1 to 65535 after the host: https://www.example.se:8443/")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _Wrong(f"must be an absolute http(s) address, not {shown(value)}", example)
+    if "@" in parts.netloc:
+        raise _Wrong(f"{shown(value)} is not a usable address: it holds a user name or password",
+                     "remove the 'user:password@' part; the address is printed on every page")
+    if "?" in value or "#" in value:
+        raise _Wrong(f"{shown(value)} is not a usable address: it has a query ('?') or a "
+                     "fragment ('#')", example)
+    if any(segment in (".", "..") for segment in parts.path.split("/")) or "\\" in parts.path:
+        raise _Wrong(f"{shown(value)} is not a usable address: its path holds '.', '..' or '\\'",
+                     example)
+
+
+def _check_permalink(value: str) -> None:
+    """Only {year}, {month}, {day} and {slug}: nothing str.format would read more into."""
+    hint = "start and end with '/', use {slug} and only {year}, {month}, {day}: /{year}/{month}/{slug}/"
+    fields = _PERMALINK_FIELD.findall(value)
+    between = _PERMALINK_FIELD.sub("", value)
+    segments = value[1:-1].split("/")
+    if any(field not in PERMALINK_FIELDS for field in fields):
+        wrong = next(field for field in fields if field not in PERMALINK_FIELDS)
+        reason = f"'{{{wrong}}}' is not one of {{year}}, {{month}}, {{day}}, {{slug}}"
+    elif "{" in between or "}" in between:
+        reason = "a '{' or '}' has no partner"
+    elif "slug" not in fields:
+        reason = "it does not use {slug}"
+    elif not value.startswith("/") or not value.endswith("/") or len(value) < 2:
+        reason = "it must start and end with '/'"
+    elif not _PERMALINK_TEXT.match(between):
+        reason = "it holds a character other than letters, digits, '-', '_', '.', '~' and '/'"
+    elif any(segment == "" or segment.startswith(".") for segment in segments):
+        reason = "it has an empty part ('//') or a part starting with '.' (such as '..')"
+    else:
+        return
+    raise _Wrong(f"{shown(value)} is not a usable permalink: {reason}", hint)
+
+
+def _check_timezone(value: str) -> None:
+    try:
+        if not _ZONE.match(value):
+            raise ValueError(value)
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise _Wrong(f"{shown(value)} is not a known time zone", "use e.g. Europe/Stockholm") from None
+
+
+def _check_folder(value: str, example: str, inside_site: bool) -> None:
+    """A folder name that reads the same everywhere; content, layouts and static lie inside the site."""
+    if not value.strip():
+        raise _Wrong("is empty", f"name a folder, e.g. '{example}'")
+    if not value.isprintable():
+        raise _Wrong(f"{shown(value)} holds a control character", "retype the folder name")
+    if not inside_site:
+        return  # the output folder may lie anywhere: the build's own guard checks what it holds
+    parts = PurePosixPath(value.replace("\\", "/")).parts
+    if value.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", value):
+        raise _Wrong(f"{shown(value)} is not a folder inside the site",
+                     f"write the folder relative to the site, e.g. '{example}'")
+    if ".." in parts or not [part for part in parts if part != "."]:
+        raise _Wrong(f"{shown(value)} is not a folder inside the site",
+                     f"write a folder below the site's own, without '..', e.g. '{example}'")
+    if any(part.startswith(".") for part in parts if part != "."):
+        raise _Wrong(f"{shown(value)} is a hidden folder (its name starts with '.')",
+                     f"use a visible folder, e.g. '{example}'; hidden folders such as .git are never read")
+
+
+def _check_apart(values: dict[str, Any], doc: Located, path: Path | str,
+                 errors: list[SiteError]) -> None:
+    """content, layouts and static must not hold one another: static would publish the posts' sources."""
+    folders = {key: PurePosixPath(values.get(key) or _default(key)) for key in _FOLDERS}
+    for key, folder in folders.items():
+        for other, place in folders.items():
+            if key != other and (folder == place or place in folder.parents) and key in values:
+                errors.append(SiteError(path, doc.line(key), f"'{key}' {shown(str(folder))} lies inside "
+                                        f"'{other}' {shown(str(place))}",
+                                        "give content, layouts and static folders of their own"))
+                break
 
 
 def _convert_visits(value: Any, doc: Located, at: tuple[str | int, ...], path: Path | str,
@@ -222,7 +335,7 @@ def _convert_visits(value: Any, doc: Located, at: tuple[str | int, ...], path: P
         if "municipality" not in fields:
             errors.append(SiteError(path, line, "a visit has no municipality", "add 'municipality: …'"))
             continue
-        dates = _visit_dates(item.get("dates", []), path, doc.line(*at, index, "dates"), errors)
+        dates = _visit_dates(item.get("dates", []), doc, (*at, index, "dates"), path, errors)
         kind = fields.get("kind", "besök")
         if kind not in VISIT_KINDS:
             errors.append(SiteError(path, doc.line(*at, index, "kind"), f"unknown visit kind '{kind}'",
@@ -231,12 +344,15 @@ def _convert_visits(value: Any, doc: Located, at: tuple[str | int, ...], path: P
     return tuple(visits)
 
 
-def _visit_dates(value: Any, path: Path | str, line: int, errors: list[SiteError]) -> tuple[date, ...]:
+def _visit_dates(value: Any, doc: Located, at: tuple[str | int, ...], path: Path | str,
+                 errors: list[SiteError]) -> tuple[date, ...]:
+    """A visit's days under the same rules as a post's date, each problem at its own line."""
     items = value if isinstance(value, list) else [value]
     found = []
-    for item in items:
+    for index, item in enumerate(items):
         try:
             found.append(parse_date(item))
         except DateError as exc:
+            line = doc.line(*at, index) if isinstance(value, list) else doc.line(*at)
             errors.append(SiteError(path, line, exc.message, exc.hint))
     return tuple(sorted(found))

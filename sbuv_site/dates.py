@@ -28,6 +28,8 @@ _WORDS = re.compile(
 _COMPACT = re.compile(r"^(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})$")  # 20151201
 _DAY_FIRST = re.compile(r"^(?P<d>[0-9]{1,2})[./-](?P<m>[0-9]{1,2})[./-](?P<y>[0-9]{4})$")  # 1.12.2015
 FIRST_YEAR, LAST_YEAR = 1900, 2999  # outside: a typo ('0215'), and out of datetime's safe range
+MAX_OFFSET = timedelta(hours=14)  # the farthest any zone is from UTC (Kiribati, +14:00)
+_OFFSET_HINT = "write it as +01:00 or +02:00 (Swedish winter and summer time), or leave it out"
 
 
 class DateError(ValueError):
@@ -51,12 +53,11 @@ def parse_datetime(value: object, zone: tzinfo | None = None) -> datetime:
     anything else, so '2015-02-31' or '1 december 2015' never become a wrong page.
     """
     zone = zone or stockholm()
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=zone)
-    if isinstance(value, date):
-        return datetime.combine(value, time(), tzinfo=zone)
+    if isinstance(value, date):  # from a caller in Python; YAML gives text (see yamltext)
+        return _checked(value, zone)
     if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)  # 20151201: explained below, with the ISO form
+        # 20151201: explained below, with the ISO form; a number far too long is no date
+        value = str(value) if value.bit_length() <= 64 else "a very long number"
     if not isinstance(value, str):
         raise DateError(
             f"date must be written like 2015-12-01, not as {_kind(value)}",
@@ -91,6 +92,19 @@ def parse_datetime(value: object, zone: tzinfo | None = None) -> datetime:
     return datetime(year, month, day, hour, minute, second, tzinfo=tz)
 
 
+def _checked(value: date, zone: tzinfo) -> datetime:
+    """A date or datetime object under the same rules as written text: years and offsets."""
+    moment = value if isinstance(value, datetime) else datetime.combine(value, time())
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise DateError(f"date '{moment.isoformat()}' has the year {moment.year}",
+                        f"use a year from {FIRST_YEAR} to {LAST_YEAR}; is it a typo?")
+    offset = moment.utcoffset()
+    if offset is not None and abs(offset) > MAX_OFFSET:
+        raise DateError(f"time zone offset in '{moment.isoformat()}' is not a real one", _OFFSET_HINT)
+    return moment
+
+
 def parse_date(value: object, zone: tzinfo | None = None) -> date:
     """The calendar date of a front-matter value, in the blog's zone."""
     return parse_datetime(value, zone).astimezone(zone or stockholm()).date()
@@ -101,11 +115,10 @@ def _offset(text: str, written: str) -> tzinfo:
         return UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:])
-    if hours > 14 or minutes > 59:
-        raise DateError(f"time zone offset in '{written}' is not a real one",
-                        "write it as +01:00 or +02:00 (Swedish winter and summer time), or leave it out")
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    if int(digits[2:]) > 59 or offset > MAX_OFFSET:
+        raise DateError(f"time zone offset in {_shown(written)} is not a real one", _OFFSET_HINT)
+    return timezone(sign * offset)
 
 
 def _shown(text: str) -> str:

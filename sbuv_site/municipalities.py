@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -65,7 +66,10 @@ class Registry:
 
         ASCII spellings such as 'Goteborg' are not accepted silently: they raise
         LookupProblem whose hint names the real spelling, so a page never links wrongly.
+        Names are compared in Unicode's composed form (NFC): 'Umeå' typed with a combining
+        ring (macOS, copy-paste) is Umeå.
         """
+        text = unicodedata.normalize("NFC", text)
         wanted = text.strip()
         if _CODE.match(wanted) and wanted in self._by_code:
             return self._by_code[wanted]
@@ -73,7 +77,7 @@ class Registry:
         if found:
             return found
         for alias, target in (aliases or {}).items():
-            if alias.casefold() == wanted.casefold():
+            if unicodedata.normalize("NFC", alias).casefold() == wanted.casefold():
                 return self.lookup(target)
         names = [m.name for m in self.municipalities] + list(aliases or {})
         for suffix in (" kommun", " stad", "s kommun"):

@@ -12,7 +12,7 @@ from sbuv_site.errors import SiteError, did_you_mean, raise_all
 from sbuv_site.load import SourceDocument
 from sbuv_site.municipalities import LookupProblem, Municipality, Registry
 from sbuv_site.slugs import is_valid_slug, slugify
-from sbuv_site.yamltext import string_list, type_name
+from sbuv_site.yamltext import shown, string_list, type_name
 
 POST_KEYS = ("title", "date", "municipality", "tags", "summary", "slug", "draft", "updated",
              "author", "image", "source")
@@ -101,7 +101,7 @@ class _Checker:
         for key in self.data:
             if key not in allowed:
                 hint = did_you_mean(str(key), allowed) or f"allowed keys: {', '.join(allowed)}"
-                self.fail(str(key), f"unknown front matter key '{key}'", hint)
+                self.fail(str(key), f"unknown front matter key {shown(str(key))}", hint)
 
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.data.get(key)
@@ -140,17 +140,21 @@ class _Checker:
 
     def slug(self, title: str | None) -> tuple[str, int]:
         given = self.data.get("slug")
-        if isinstance(given, int) and not isinstance(given, bool):
+        if isinstance(given, int | float) and not isinstance(given, bool):
             given = self.doc.front.written("slug") or str(given)  # 'slug: 2015' is a fine slug
         if given is None:
             return slugify(title or self.doc.path.stem), self.doc.front.line("title")
-        if not isinstance(given, str) or not is_valid_slug(given) or given in RESERVED_SLUGS:
+        if not isinstance(given, str):
+            self.fail("slug", f"'slug' must be text, not {type_name(given)}",
+                      "write e.g. 'slug: besok-i-umea'")
+            return slugify(title or self.doc.path.stem), self.doc.front.line("slug")
+        if not is_valid_slug(given) or given in RESERVED_SLUGS:
             reason = "is reserved for the site's own pages" if given in RESERVED_SLUGS else (
                 "may only hold a-z, 0-9 and single '-' (no '/', '..' or spaces)")
-            self.fail("slug", f"slug {given!r} {reason}",
-                      f"use e.g. '{slugify(str(given))}'" if given not in RESERVED_SLUGS
+            self.fail("slug", f"slug {shown(given)} {reason}",
+                      f"use e.g. '{slugify(given)}'" if given not in RESERVED_SLUGS
                       else "choose another slug")
-        return slugify(str(given)), self.doc.front.line("slug")
+        return slugify(given), self.doc.front.line("slug")
 
     def title(self) -> str | None:
         title = self.text("title", required=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,20 +14,62 @@ import yaml
 from sbuv_site.errors import SiteError
 
 _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+_TAG = "tag:yaml.org,2002:"
+# What plain YAML can mean in sbuv-site: text, numbers, true/false, nothing, lists and mappings.
+# Dates stay text (we parse them ourselves with good messages), and '<<' and '=' are plain text.
+_KEPT_TAGS = frozenset(_TAG + name for name in ("str", "int", "float", "bool", "null", "seq", "map"))
+MAX_NUMBER_LENGTH = 1000  # characters of a number; str() of anything longer may fail (4300 digits)
+
+
+class _Refused(Exception):
+    """A YAML form sbuv-site does not read, found while composing or constructing (0-based line)."""
+
+    def __init__(self, line: int, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.line, self.message, self.hint = line, message, hint
 
 
 class _Loader(_BASE):  # type: ignore[valid-type,misc]
-    """SafeLoader that leaves dates as text: we parse them ourselves with good messages.
+    """SafeLoader that reads only plain YAML, so every form meets the same checks as plain text.
 
-    (PyYAML would raise a bare ValueError for '2015-13-01' while constructing it.)
+    Dates stay text: we parse them ourselves with good messages (PyYAML would raise a bare
+    ValueError for '2015-13-01', and take '0001-01-01' that our rules refuse). Mapping keys
+    are the text as written, so 'true: x' is the unknown key 'true', never the boolean.
     """
+
+    node: yaml.Node | None = None  # the node being constructed, for the line of a failure
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        self.node = node
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # the node check refuses these first
+                raise _Refused(key_node.start_mark.line, "a key must be a word, not a list or mapping",
+                               _KEY_HINT)
+            mapping[key_node.value] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        digits = len(node.value)
+        if digits > MAX_NUMBER_LENGTH:
+            raise _Refused(node.start_mark.line, f"this number has {digits} characters; a number may "
+                           f"have at most {MAX_NUMBER_LENGTH}",
+                           "put the value in quotes if it is text; otherwise write a shorter number")
+        value: int = super().construct_yaml_int(node)
+        return value
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, rx) for tag, rx in resolvers if tag in _KEPT_TAGS]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_constructor(_TAG + "int", _Loader.construct_yaml_int)
+_KEY_HINT = "write each entry as 'key: value', with a word as the key"
 
+_NESTING_HINT = "write the value plainly; lists in lists in lists … are not needed here"
 _QUOTE_IT = "put the whole value in quotes: title: \"…\""
 _HINTS = (  # (words in PyYAML's problem or context, hint); the first match wins
     ("tab", "indent with spaces, not tabs"),
@@ -45,6 +89,7 @@ _HINTS = (  # (words in PyYAML's problem or context, hint); the first match wins
     ("expected '-' indicator", "a list's items all start with '- ' at the same indentation"),
     ("expected key", "check the indentation of this line: keys start at the same column"),
     ("unhashable key", "a key must be a plain word, such as 'title'"),
+    ("nesting depth", _NESTING_HINT),
     ("expected <block end>", "check the indentation, or put the value in quotes"),
 )
 
@@ -117,23 +162,31 @@ def _decodes_as_cp1252(raw: bytes) -> bool:
 
 
 _YAML11_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
+_WRITTEN_TAG = re.compile(r"(?:&\S+\s+)?(!(?:<[^>]*>|[^\s,\[\]{}]*))")
 
 
 def parse_yaml(text: str, path: Path | str, first_line: int = 1) -> Located:
-    """Parse one YAML document; a syntax error becomes a SiteError at its line with a hint.
+    """Parse one YAML document; any problem becomes a SiteError at its line with a hint.
 
-    NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR (pasted from word processors) are read as
-    spaces: YAML 1.1 would count them as line breaks, and every line number after them
-    would then be wrong.
+    The text is read in Unicode's composed form (NFC), so 'Umeå' typed with a combining ring
+    (macOS, copy-paste) is the same name, tag or key as 'Umeå'. NEL, LINE SEPARATOR and
+    PARAGRAPH SEPARATOR (pasted from word processors) are read as spaces: YAML 1.1 would count
+    them as line breaks, and every line number after them would then be wrong. Explicit tags
+    ('!!timestamp', '!!python/…') and merge keys are refused, so every value meets the same
+    checks whatever form it is written in, and nothing here raises anything but SiteError.
     """
-    text = text.translate(_YAML11_BREAKS)
+    text = unicodedata.normalize("NFC", text.translate(_YAML11_BREAKS))
+    loader: _Loader | None = None
     try:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
+            _check_nodes(node, text)
             value = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
+    except _Refused as exc:
+        raise SiteError(path, first_line + exc.line, exc.message, exc.hint) from None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_problem(exc, text, path, first_line) from None
     except yaml.reader.ReaderError as exc:
@@ -144,12 +197,69 @@ def parse_yaml(text: str, path: Path | str, first_line: int = 1) -> Located:
     except yaml.YAMLError as exc:
         raise SiteError(path, first_line, f"invalid YAML: {str(exc).splitlines()[0]}",
                         "check the YAML syntax") from None
-    duplicate = _first_duplicate_key(node, set())
-    if duplicate is not None:
-        key, mark_line = duplicate
-        raise SiteError(path, first_line + mark_line, f"key '{key}' is given twice",
-                        "keep one of them; YAML would silently use the last")
+    except RecursionError:
+        raise SiteError(path, first_line, "invalid YAML: lists or mappings are nested too deeply",
+                        _NESTING_HINT) from None
+    except (ValueError, ArithmeticError, TypeError, LookupError) as exc:  # a constructor's failure
+        at = loader.node if loader is not None else None
+        line = first_line + (at.start_mark.line if at is not None else 0)
+        raise SiteError(path, line, f"invalid YAML: this value cannot be read ({type(exc).__name__})",
+                        "write the value plainly, or put it in quotes") from None
     return Located(value, node, first_line)
+
+
+def _check_nodes(root: yaml.Node | None, text: str) -> None:
+    """Refuse tags, merge keys, keys that are lists or mappings, and a key given twice.
+
+    Runs before any value is built, over each node once (an alias is the node it names, so
+    '&a [*a]' and a billion laughs are walked in a few steps), without recursion.
+    """
+    lines = text.split("\n")
+    visited: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        _check_tag(node, lines)
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                _check_key(key_node, lines, seen)
+                children += (key_node, value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        stack.extend(reversed(children))
+
+
+def _check_key(key_node: yaml.Node, lines: list[str], seen: set[str]) -> None:
+    line = key_node.start_mark.line
+    if not isinstance(key_node, yaml.ScalarNode):
+        kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+        _check_tag(key_node, lines)
+        raise _Refused(line, f"a key must be a word, not {kind}", _KEY_HINT)
+    if key_node.value == "<<" and key_node.style in (None, ""):
+        raise _Refused(line, "YAML merge keys ('<<') are not read here",
+                       "write out the keys the merge would copy; an '&anchor' and '*alias' may stay")
+    if key_node.value in seen:
+        raise _Refused(line, f"key {shown(key_node.value)} is given twice",
+                       "keep one of them; YAML would silently use the last")
+    seen.add(key_node.value)
+
+
+def _check_tag(node: yaml.Node, lines: list[str]) -> None:
+    """Refuse a node written with an explicit tag ('!!int', '!!timestamp', '!foo'), or that needs one."""
+    mark = node.start_mark
+    source = lines[mark.line][mark.column:] if 0 <= mark.line < len(lines) else ""
+    written = _WRITTEN_TAG.match(source)
+    if written is None and node.tag in _KEPT_TAGS:
+        return
+    tag = written[1] if written else node.tag.replace(_TAG, "!!", 1)
+    raise _Refused(mark.line, f"the YAML tag {shown(tag)} is not allowed",
+                   f"remove '{tag}' and write the value plainly (e.g. date: 2015-12-01); "
+                   "if the text must start with '!', put it in quotes: title: \"!…\"")
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: Path | str, first_line: int) -> SiteError:
@@ -174,27 +284,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: Path | str, firs
     return SiteError(path, line, f"invalid YAML: {problem}", hint)
 
 
-def _first_duplicate_key(node: yaml.Node | None, visited: set[int]) -> tuple[str, int] | None:
-    """The first key given twice in one mapping, with its 0-based line; each node is seen once."""
-    if node is None or id(node) in visited:
-        return None  # an alias to a node already checked (also stops '&a [*a]' from looping)
-    visited.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                if key_node.value in seen:
-                    return str(key_node.value), key_node.start_mark.line
-                seen.add(key_node.value)
-            inner = _first_duplicate_key(value_node, visited)
-            if inner:
-                return inner
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            inner = _first_duplicate_key(item, visited)
-            if inner:
-                return inner
-    return None
+def shown(text: str, limit: int = 60) -> str:
+    """Text in quotes for a one-line message: long text cut, line breaks and control characters escaped."""
+    short = text if len(text) <= limit else text[: limit - 3] + "…"
+    return f"'{short}'" if short.isprintable() else repr(short)
 
 
 def type_name(value: object) -> str:
@@ -202,14 +295,18 @@ def type_name(value: object) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, int | float):
-        return f"the number {value}"
+        try:
+            number = str(value)
+        except ValueError:  # more digits than Python will write out
+            return "a very long number"
+        return f"the number {number if len(number) <= 30 else number[:27] + '…'}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
     if value is None:
         return "nothing"
-    return f"'{value}'"
+    return shown(value) if isinstance(value, str) else type(value).__name__
 
 
 def string_list(value: object) -> Sequence[str] | None:

@@ -17,17 +17,23 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SHARED = ROOT.parent / "shared"
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # a fixed "today": tests must not depend on the clock
 
-BASE_CONFIG = f"""\
+BASE_CONFIG = """\
 title: Testbloggen
 base_url: https://example.org/
-layouts_dir: {ROOT / 'layouts'}
-static_dir: {ROOT / 'static'}
 """
 
 
+def add_layouts_and_static(site: Path) -> Path:
+    """Copy the repository's layouts/ and static/ into a site: config may only name folders inside it."""
+    for folder in ("layouts", "static"):
+        shutil.copytree(ROOT / folder, site / folder, dirs_exist_ok=True)
+    return site
+
+
 def write_site(root: Path, files: dict[str, str], config: str | None = None) -> Path:
-    """Write a throwaway site: config.yaml (base config plus extra lines) and the given files."""
-    root.mkdir(parents=True, exist_ok=True)
+    """Write a throwaway site: the repository's layouts and static files, config.yaml (base
+    config plus extra lines) and the given files."""
+    add_layouts_and_static(root)
     (root / "config.yaml").write_text(BASE_CONFIG + textwrap.dedent(config or ""), encoding="utf-8")
     for name, text in files.items():
         path = root / name
@@ -53,8 +59,10 @@ def post(title: str, date: str, body: str = "Text.", **fields: str) -> str:
 
 
 def build_fixture(name: str, out: Path, **options: object) -> Path:
-    """Build a committed fixture site into out (the fixture folder itself stays clean)."""
-    build(FIXTURES / "sites" / name, BuildOptions(output=out, now=NOW, **options))  # type: ignore[arg-type]
+    """Build a copy of a committed fixture site (with the repository's layouts) into out."""
+    site = out.parent / f"{out.name}-site"
+    shutil.copytree(FIXTURES / "sites" / name, site)
+    build(add_layouts_and_static(site), BuildOptions(output=out, now=NOW, **options))  # type: ignore[arg-type]
     return out
 
 
@@ -66,15 +74,11 @@ def full_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def copy_fixture(tmp_path: Path) -> Callable[[str], Path]:
-    """A writable copy of a fixture site, with layout paths made absolute."""
+    """A writable copy of a fixture site, with the repository's layouts and static files."""
 
     def make(name: str) -> Path:
         target = tmp_path / name
         shutil.copytree(FIXTURES / "sites" / name, target)
-        config = (target / "config.yaml").read_text(encoding="utf-8")
-        config = config.replace("../../../../layouts", str(ROOT / "layouts"))
-        config = config.replace("../../../../static", str(ROOT / "static"))
-        (target / "config.yaml").write_text(config, encoding="utf-8")
-        return target
+        return add_layouts_and_static(target)
 
     return make

@@ -235,3 +235,18 @@ def test_code_with_leading_zero_links_the_right_municipality(
     outcome = build_case("municipality_code_with_leading_zero", tmp_path, capsys)
     places = outcome.page("/2015/12/besok-i-upplands-vasby/").find("span", class_="places")
     assert [a.text() for a in places.find_all("a")] == ["Upplands Väsby"]
+
+
+def test_names_typed_in_decomposed_unicode_are_the_composed_names(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = build_case("unicode_decomposed_names", tmp_path, capsys)
+    assert outcome.code == 0, outcome.err
+    doc = outcome.page("/2015/12/besok-i-umea/")
+    assert doc.find("h1").text() == "Besök i Umeå"  # composed (NFC), as typed on most keyboards
+    places = doc.find("span", class_="places")
+    assert [a.text() for a in places.find_all("a")] == ["Umeå", "Göteborg"]  # the second by its alias
+    tag = outcome.page("/taggar/skolgang/")
+    assert tag.find("h1").text().count("Skolgång") == 1
+    hrefs = {a.get("href") for a in tag.find_all("a")}
+    assert {"/2015/12/besok-i-umea/", "/2015/12/skolgang-i-lulea/"} <= hrefs  # one tag, both posts
+    assert outcome.page("/kommuner/skovde/").find("h1").text().startswith("Skövde")  # the visit's name

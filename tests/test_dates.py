@@ -124,3 +124,38 @@ def test_dates_are_shown_the_swedish_way() -> None:
 def test_feed_timestamps_have_an_explicit_offset() -> None:
     assert to_rfc3339(datetime(2015, 12, 1, tzinfo=STOCKHOLM)) == "2015-12-01T00:00:00+01:00"
     assert to_rfc3339(datetime(2015, 12, 1, 9, 5, 7, 999, tzinfo=UTC)) == "2015-12-01T09:05:07+00:00"
+
+
+@pytest.mark.parametrize("value", [date(1, 1, 1), datetime(9999, 12, 31, 23, 59), date(1899, 12, 31),
+                                   datetime(3000, 1, 1, tzinfo=UTC)])
+def test_date_objects_meet_the_same_year_rule_as_text(value: date) -> None:
+    with pytest.raises(DateError) as caught:
+        parse_datetime(value)
+    assert f"has the year {value.year}" in caught.value.message
+    assert caught.value.hint == "use a year from 1900 to 2999; is it a typo?"
+
+
+def test_a_datetime_object_with_an_offset_past_14_hours_is_refused() -> None:
+    far = datetime(2015, 12, 1, 10, 0, tzinfo=timezone(-timedelta(hours=23, minutes=59)))
+    with pytest.raises(DateError) as caught:
+        parse_datetime(far)
+    assert caught.value.message == "time zone offset in '2015-12-01T10:00:00-23:59' is not a real one"
+
+
+@pytest.mark.parametrize("written", ["2015-12-01 10:00+14:30", "2015-12-01 10:00-14:01",
+                                     "2015-12-01 10:00+1460"])
+def test_an_offset_past_14_hours_is_not_a_real_one(written: str) -> None:
+    with pytest.raises(DateError) as caught:
+        parse_datetime(written)
+    assert caught.value.message == f"time zone offset in '{written}' is not a real one"
+
+
+@pytest.mark.parametrize("written", ["2015-12-01 10:00+14:00", "2015-12-01 10:00-14:00"])
+def test_an_offset_of_14_hours_is_the_farthest_allowed(written: str) -> None:
+    assert abs(parse_datetime(written).utcoffset() or timedelta()) == timedelta(hours=14)
+
+
+def test_a_number_far_too_long_for_a_date_is_not_a_date() -> None:
+    with pytest.raises(DateError) as caught:
+        parse_datetime(10**5000)
+    assert caught.value.message == "date 'a very long number' is not a date"

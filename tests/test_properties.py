@@ -9,12 +9,14 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import yaml
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from sbuv_site.config import parse_config
 from sbuv_site.dates import FIRST_YEAR, LAST_YEAR, DateError, parse_date, parse_datetime
 from sbuv_site.errors import SiteError, flatten
 from sbuv_site.load import read_source
@@ -34,6 +36,9 @@ yaml_words = st.sampled_from([
     "*", "&a", "*a", "!", "!!binary", "|", ">", "%", "@", "#", "?", "~", "null", "yes", "0114", "2015-13-01",
     "2015-12-01", "1 december 2015", "Göteborg", "Goteborg", "../", "/", "\ufeff", "\r\n", "\x00", "\x0c",
     "\u2028", "\x85", "é",
+    # Every YAML form must meet the same rules: tags, merge keys, long numbers, deep nesting.
+    "!!timestamp ", "!!int ", "!!python/object:os.system ", "!foo ", "&b !!str ", "<<", "? ", "[[[[",
+    "9" * 1200, "0x", ".inf", "0001-01-01", "9999-12-31T23:59:59-23:59", "\u030a", "a\u0308",
 ])
 yamlish = st.lists(yaml_words, max_size=40).map("".join)
 front_matter_like = st.tuples(yamlish, any_text).map(lambda p: f"---\n{p[0]}\n---\n{p[1]}")
@@ -133,14 +138,14 @@ def test_valid_front_matter_reads_back_exactly(front: dict[str, object], newline
     posts, pages = validate([doc], REGISTRY, {}, ZONE)
     (post,) = posts
     assert pages == ()
-    assert post.title == front["title"]
+    assert post.title == unicodedata.normalize("NFC", str(front["title"]))  # text is read composed
     assert post.published == datetime.combine(date.fromisoformat(str(front["date"])), datetime.min.time(),
                                               tzinfo=ZONE)
     given_places = front.get("municipality", [])
     names = [given_places] if isinstance(given_places, str) else given_places
     assert [m.name.lower() for m in post.municipalities] == [
         REGISTRY.lookup(str(n)).name.lower() for n in names]  # type: ignore[union-attr]
-    assert list(post.tags) == front.get("tags", [])
+    assert list(post.tags) == [unicodedata.normalize("NFC", t) for t in front.get("tags", [])]  # type: ignore[attr-defined]
     assert post.draft is front.get("draft", False)
     assert post.slug == front.get("slug", slugify(str(front["title"])))
     for index, key in enumerate(front):
@@ -243,3 +248,129 @@ def test_every_non_text_value_parses_or_raises_date_error(value: object) -> None
         assert "\n" not in exc.message
         return
     assert isinstance(value, int) and moment.tzinfo is not None
+
+
+
+# Every YAML form of a date meets the same rules (issue 9): plain or quoted read alike, a tag refused.
+def date_outcome(written: str) -> str:
+    """What validate makes of 'date: <written>': the date it reads, or its first problem."""
+    raw = f"---\ntitle: Besök\ndate: {written}\n---\n\nText.\n".encode()
+    try:
+        (post,), _ = validate([read_source(raw, PATH, "posts")], REGISTRY, {}, ZONE)
+    except (SiteError, ExceptionGroup) as exc:
+        return flatten(exc)[0].format()
+    assert post.published is not None
+    assert FIRST_YEAR <= post.published.year <= LAST_YEAR
+    offset = post.published.utcoffset()
+    assert offset is not None and abs(offset) <= timedelta(hours=14)
+    return post.published.isoformat()
+
+
+@SETTINGS
+@given(st.one_of(date_like, valid_dates.map(date.isoformat)),
+       st.sampled_from(["!!timestamp", "!!str", "!!int", "!foo"]))
+@example("0001-01-01", "!!timestamp")
+@example("9999-12-31T23:59:59-23:59", "!!timestamp")
+@example("2015-12-01 10:00+14:30", "!!timestamp")
+def test_a_date_is_read_alike_plain_or_quoted_and_a_tagged_one_is_refused(text: str, tag: str) -> None:
+    assume(text == text.strip())
+    plain, quoted = date_outcome(text), date_outcome(f'"{text}"')
+    assert date_outcome(f"'{text}'") == quoted
+    refused = PATH.as_posix()
+    assert plain.startswith(refused) == quoted.startswith(refused)  # '1.5' is a number, '"1.5"' text
+    if not plain.startswith(refused):
+        assert plain == quoted  # read as a date: quoting it changes nothing
+    tagged = date_outcome(f"{tag} {text}")
+    assert tagged.startswith(f"{PATH.as_posix()}:3: the YAML tag '{tag}' is not allowed")
+
+
+# Unicode: a name typed decomposed (macOS, copy-paste) is the composed name.
+@SETTINGS
+@given(places, st.sampled_from(["NFC", "NFD", "NFKC", "NFKD"]), st.sampled_from([str, str.lower, str.upper]))
+def test_a_municipality_is_found_in_any_normal_form_and_case(place: object, form: str,
+                                                             case: object) -> None:
+    name = case(place.name)  # type: ignore[attr-defined,operator]
+    assert REGISTRY.lookup(unicodedata.normalize(form, name)) == place  # type: ignore[arg-type]
+
+
+def test_every_municipality_typed_decomposed_is_the_composed_one() -> None:
+    for place in REGISTRY.municipalities:
+        decomposed = unicodedata.normalize("NFD", place.name)
+        composed = unicodedata.normalize("NFC", place.name)
+        assert REGISTRY.lookup(decomposed) == REGISTRY.lookup(composed) == place
+
+
+@SETTINGS
+@given(any_text)
+def test_front_matter_text_is_read_the_same_in_either_normal_form(text: str) -> None:
+    assume("\x00" not in text)
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    def read(form: str) -> str | list[str]:
+        raw = unicodedata.normalize(form, f'---\ntitle: "{quoted}"\ndate: 2015-12-01\n---\n').encode()
+        try:
+            (post,), _ = validate([read_source(raw, PATH, "posts")], REGISTRY, {}, ZONE)
+        except (SiteError, ExceptionGroup) as exc:
+            return [p.format() for p in flatten(exc)]
+        return post.title
+    assert read("NFD") == read("NFC")
+
+
+# Config values: what is accepted is safe to use as it is.
+permalink_like = st.lists(st.sampled_from([
+    "/", "{slug}", "{year}", "{month}", "{day}", "{", "}", "..", ".", "a", "-", "{slug:>9}", "{slug.x}",
+    "{year[0]}", "{slug!r}", "{{", "}}", "\\", " ", "%", "?", "#", "~", "_", "{}", "{title}"]),
+    max_size=12).map("".join)
+
+
+@SETTINGS
+@given(permalink_like)
+@example("/{year}/{month}/{slug}/")
+def test_an_accepted_permalink_formats_into_one_safe_address(permalink: str) -> None:
+    quoted = permalink.replace("\\", "\\\\")
+    try:
+        config = parse_config(f'base_url: https://e.org/\npermalink: "{quoted}"\n', "config.yaml")
+    except SiteError as exc:
+        assert exc.line == 2 and "is not a usable permalink" in exc.message
+        return
+    url = config.permalink.format(year="2015", month="12", day="01", slug="besok")
+    parts = url.split("/")
+    assert url.startswith("/") and url.endswith("/") and "besok" in url
+    assert all(part and not part.startswith(".") for part in parts[1:-1])
+    assert not set(url) - set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~/")
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([
+    "https://", "http://", "ftp://", "example.org", "[::1]", "[", ":", "8080", "99999", "0", "/", "blogg",
+    "?",
+    "#", "@", "u:p", " ", "\t", "..", "%20", "å", "\\"]), max_size=8).map("".join))
+@example("https://example.org:99999/")
+def test_an_accepted_base_url_is_one_plain_address(url: str) -> None:
+    quoted = url.replace("\\", "\\\\").replace("\t", "\\t")
+    try:
+        config = parse_config(f'base_url: "{quoted}"\n', "config.yaml")
+    except SiteError as exc:
+        assert exc.line == 1 and exc.message.startswith("'base_url' ")
+        return
+    parts = urlsplit(config.base_url)
+    assert parts.scheme in ("http", "https") and parts.hostname
+    assert parts.port is None or 1 <= parts.port <= 65535
+    assert not parts.query and not parts.fragment and parts.username is None
+    assert not any(ch.isspace() for ch in config.base_url)
+
+
+@SETTINGS
+@given(st.one_of(any_text, yamlish))
+@example("per_page: " + "9" * 5000)
+@example("feed: !!python/object:os.system {}")
+@example("visits:\n  - municipality: Umeå\n    dates: [!!timestamp 0001-01-01]")
+def test_any_config_text_gives_a_config_or_site_errors_only(text: str) -> None:
+    try:
+        parse_config(text, "config.yaml")
+    except (SiteError, ExceptionGroup) as exc:
+        problems = flatten(exc)
+        assert problems, f"an exception group holding no SiteError: {exc!r}"
+        if isinstance(exc, ExceptionGroup):
+            assert exc.split(SiteError)[1] is None, f"a non-SiteError in the group: {exc!r}"
+        for problem in problems:
+            assert "\n" not in problem.message and problem.hint and "\n" not in problem.hint

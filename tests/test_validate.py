@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -130,6 +131,18 @@ def test_every_one_of_the_290_municipalities_is_found_by_name_and_code() -> None
         assert REGISTRY.lookup(place.name.upper()) == place
 
 
+def test_a_municipality_typed_in_decomposed_unicode_is_found() -> None:
+    decomposed = unicodedata.normalize("NFD", "Umeå")
+    assert decomposed != "Umeå"
+    assert REGISTRY.lookup(decomposed).name == "Umeå"  # a Mac or a paste: 'a' + combining ring
+    assert REGISTRY.lookup(decomposed, {unicodedata.normalize("NFD", "Ume älv"): "Umeå"}).code == "2480"
+    assert REGISTRY.lookup("Ume älv", {unicodedata.normalize("NFD", "Ume älv"): "Umeå"}).code == "2480"
+    post = one_post(unicodedata.normalize("NFD", "title: Besök i Umeå\ndate: 2015-12-01\nmunicipality: Umeå\n"
+                                                 "tags: [Skolgång]\n"))
+    assert post.title == "Besök i Umeå" and post.tags == ("Skolgång",)
+    assert [m.name for m in post.municipalities] == ["Umeå"]
+
+
 # Title, date, draft.
 def test_title_and_date_are_missing_at_the_top_of_the_front_matter() -> None:
     assert problems(doc("municipality: Umeå\n")) == [
@@ -215,7 +228,23 @@ def test_an_unsafe_or_reserved_slug_is_refused(written: str, message: str, hint:
         f"content/posts/besok.md:4: {message}\n  hint: {hint}"]
 
 
+def test_a_slug_that_is_not_text_is_refused_without_printing_it() -> None:
+    assert problems(doc("title: B\ndate: 2015-12-01\nslug: [a, b]\n")) == [
+        "content/posts/besok.md:4: 'slug' must be text, not a list\n  hint: write e.g. 'slug: besok-i-umea'"]
+    deep = "[" * 900 + "]" * 900  # printing it would recurse; a billion laughs would never end
+    assert problems(doc(f"title: B\ndate: 2015-12-01\nslug: {deep}\n"))[0].startswith(
+        "content/posts/besok.md:4: 'slug' must be text, not a list")
+
+
 # Keys and pages.
+def test_keys_written_as_numbers_booleans_or_null_are_unknown_keys_by_their_text() -> None:
+    found = problems(doc("title: B\ndate: 2015-12-01\n1: x\ntrue: y\nnull: z\n"))
+    assert [p.split("\n")[0] for p in found] == [
+        "content/posts/besok.md:4: unknown front matter key '1'",
+        "content/posts/besok.md:5: unknown front matter key 'true'",
+        "content/posts/besok.md:6: unknown front matter key 'null'"]
+
+
 def test_an_unknown_key_suggests_the_closest_allowed_one() -> None:
     assert problems(doc("title: B\ndate: 2015-12-01\ntagz: [a]\nfärg: blå\n")) == [
         "content/posts/besok.md:4: unknown front matter key 'tagz'\n  hint: did you mean 'tags'?",
