@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -33,7 +34,7 @@ def serve(root: Path, options: BuildOptions, host: str = "127.0.0.1", port: int 
 
     config = load_config(root)
     output = options.output or root / config.output_dir
-    options = BuildOptions(options.drafts, options.future, output, options.now)
+    options = dataclasses.replace(options, output=output)
 
     def err(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
