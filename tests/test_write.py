@@ -14,8 +14,8 @@ import pytest
 
 from sbuv_site.build import BuildOptions, build
 from sbuv_site.errors import SiteError
-from sbuv_site.render import OutputFile
 from sbuv_site.outputguard import BUILD_MARK, MARK_TEXT
+from sbuv_site.render import OutputFile
 from sbuv_site.write import write_output
 from tests.conftest import NOW, post, write_site
 
