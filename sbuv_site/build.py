@@ -17,12 +17,12 @@ from sbuv_site.load import load_sources, load_static
 from sbuv_site.markup import Rendered, make_markdown, render_markdown
 from sbuv_site.model import build_site
 from sbuv_site.municipalities import load_registry
-from sbuv_site.outputguard import DEFAULT_WAIT, check_output_dir, lock_output
+from sbuv_site.outputguard import DEFAULT_WAIT, check_output_dir
 from sbuv_site.parallel import run_shared, split, worker_count
 from sbuv_site.render import OutputFile, make_environment, render_site
 from sbuv_site.static import StaticFile
 from sbuv_site.validate import PageFields, PostFields, validate
-from sbuv_site.write import check_well_formed, write_output
+from sbuv_site.write import check_well_formed, claim_output, write_output
 
 T = TypeVar("T")
 
@@ -64,7 +64,7 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
     config = _timed(clock, "config", lambda: load_config(root))
     output = options.output or root / config.output_dir
     target = check_output_dir(output, root, config, options.force)
-    with lock_output(target, options.wait, output) as lock:  # one build at a time, from here to the swap
+    with claim_output(target, options.wait, output) as lock:  # one build at a time, from here to the swap
         registry = load_registry()
         documents = _timed(clock, "load", lambda: load_sources(root, config.content_dir))
         static = _timed(clock, "load", lambda: load_static(root, config.static_dir))

@@ -50,7 +50,8 @@ def check_output_dir(output: Path, root: Path, config: Config, force: bool = Fal
         real = folder.resolve()
         relation = _relation(target, real, inside_too)
         if relation:
-            raise SiteError(output, None, f"the output folder {relation} {label} ({folder}); {_DESTROY}",
+            named = real if folder == root else folder
+            raise SiteError(output, None, f"the output folder {relation} {label} ({named}); {_DESTROY}",
                             _OWN_FOLDER)
     if target.is_dir():
         _check_contents(target, output, force)
@@ -175,20 +176,28 @@ def _acquire(path: Path, wait: float, shown: Path) -> int:
         except OSError as exc:
             raise disk_problem(exc, path, "create the build's lock file", KEPT) from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _read_holder(fd)
+            _flock_by(fd, deadline, path, shown, wait)
+        except BaseException:
             os.close(fd)
+            raise
+        if _still_there(fd, path):
+            return fd
+        os.close(fd)  # the lock file was removed while we waited: lock the one there now
+
+
+def _flock_by(fd: int, deadline: float, path: Path, shown: Path, wait: float) -> None:
+    """Take the lock on fd, trying until the deadline; then name the build that holds it."""
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
             if time.monotonic() >= deadline:
-                raise SiteError(shown, None, f"another build is using this output folder: {holder}; "
-                                f"gave up after waiting {wait:g} s",
+                raise SiteError(shown, None, f"another build is using this output folder: "
+                                f"{_read_holder(fd)}; gave up after waiting {wait:g} s",
                                 f"let that build finish (or stop it), then build again; the lock is {path}"
                                 ) from None
             time.sleep(min(0.05, max(0.0, deadline - time.monotonic())))
-            continue
-        if _still_there(fd, path):
-            return fd
-        os.close(fd)  # someone removed the lock file while we waited: lock the one there now
 
 
 def _still_there(fd: int, path: Path) -> bool:

@@ -17,7 +17,7 @@ import secrets
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from xml.parsers import expat
 
@@ -39,6 +39,18 @@ _UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP}
 XML_SUFFIXES = (".xml", ".svg")
 
 
+@contextlib.contextmanager
+def claim_output(target: Path, wait: float = DEFAULT_WAIT, shown: Path | None = None) -> Iterator[OutputLock]:
+    """Take the output folder's lock for a whole build, then tidy what killed builds left beside it.
+
+    A build killed between the two renames of a swap left output/ aside: it comes back
+    before the new build starts, so even a build that then fails leaves it in place.
+    """
+    with lock_output(target, wait, shown) as lock:
+        _remove_leftovers(target)
+        yield lock
+
+
 def write_output(files: Iterable[OutputFile], output: Path, lock: OutputLock | None = None,
                  wait: float = DEFAULT_WAIT) -> int:
     """Write every file into a staging folder beside output, then swap it in atomically.
@@ -49,7 +61,7 @@ def write_output(files: Iterable[OutputFile], output: Path, lock: OutputLock | N
     """
     output = output.absolute()
     if lock is None:
-        with lock_output(output.resolve(), wait, output) as held:
+        with claim_output(output.resolve(), wait, output) as held:
             return write_output(files, output, held)
     target = lock.target
     _remove_leftovers(target)
