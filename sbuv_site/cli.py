@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return _run(args, root)
         except OSError as exc:  # the file system refused: a message, not a traceback
-            raise disk_problem(exc, exc.filename or root, None, "fix the cause and run it again") from None
+            raise disk_problem(exc, exc.filename or root, None) from None
     except (SiteError, ExceptionGroup) as exc:
         problems = flatten(exc)
         if not problems or (isinstance(exc, ExceptionGroup) and exc.split(SiteError)[1]):

@@ -234,9 +234,9 @@ _REASONS = {
 }
 
 
-def disk_problem(exc: OSError, path: Path | str, doing: str | None, kept: str) -> SiteError:
+def disk_problem(exc: OSError, path: Path | str, doing: str | None, kept: str | None = None) -> SiteError:
     """One plain message for a file-system failure: the path, what failed and why, what was kept."""
     reason = exc.strerror or str(exc)
     message = f"cannot {doing}: {reason}" if doing else f"file system error: {reason}"
     advice = _REASONS.get(exc.errno or 0, "fix the cause and try again")
-    return SiteError(path, None, message, f"{advice}; {kept}")
+    return SiteError(path, None, message, f"{advice}; {kept}" if kept else advice)

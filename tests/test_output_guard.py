@@ -109,7 +109,8 @@ def test_an_output_folder_that_holds_the_content_through_a_link_is_refused(
 
 def test_a_bare_repository_is_refused_even_with_force(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bare = site.parent / "blog.git"
-    for name, text in {"HEAD": "ref: refs/heads/main\n", "objects/pack/x": "", "refs/heads/main": "0\n"}.items():
+    parts = {"HEAD": "ref: refs/heads/main\n", "objects/pack/x": "", "refs/heads/main": "0\n"}
+    for name, text in parts.items():
         (bare / name).parent.mkdir(parents=True, exist_ok=True)
         (bare / name).write_text(text, encoding="utf-8")
     err = refused(site, capsys, "--output", str(bare), "--force")
@@ -143,7 +144,8 @@ def test_a_folder_of_other_files_needs_force_and_then_is_replaced(
     other.mkdir()
     (other / "gammal.html").write_text("en annan sajt", encoding="utf-8")
     err = refused(site, capsys, "--output", str(other))
-    assert f"{other}: the output folder holds files that no sbuv-site build made (it has no {BUILD_MARK})" in err
+    says = f"{other}: the output folder holds files that no sbuv-site build made (it has no {BUILD_MARK})"
+    assert says in err
     assert "build with --force" in err
     assert main(["--root", str(site), "build", "--output", str(other), "--force"]) == 0
     assert not (other / "gammal.html").exists() and (other / "index.html").is_file()

@@ -76,14 +76,16 @@ def test_a_second_build_waits_then_names_the_paused_build_and_touches_nothing(
     site, first, staging = paused_build
     before = tree(site / "output")
     files_in_staging = set(staging.rglob("*"))
-    second = subprocess.run(command(site, "--wait", "1"), env=ENV, capture_output=True, text=True, timeout=120)
+    second = subprocess.run(command(site, "--wait", "1"), env=ENV, capture_output=True, text=True,
+                            timeout=120)
     assert second.returncode == 1
     assert "Traceback" not in second.stderr
     lines = second.stderr.splitlines()
     assert lines[0].startswith(f"{site / 'output'}: another build is using this output folder: "
                                f"process {first.pid} (")
     assert " -m sbuv_site --root " in lines[0] and lines[0].endswith("build); gave up after waiting 1 s")
-    assert lines[1] == f"  hint: let that build finish (or stop it), then build again; the lock is {site}/.output.lock"
+    assert lines[1] == ("  hint: let that build finish (or stop it), then build again; "
+                        f"the lock is {site}/.output.lock")
     assert staging.is_dir() and set(staging.rglob("*")) >= files_in_staging  # its staging is left alone
     assert tree(site / "output") == before
     os.kill(first.pid, signal.SIGCONT)
@@ -137,7 +139,8 @@ def test_a_build_waits_a_bounded_time_for_a_held_lock(small_site: Path) -> None:
     with lock_output((small_site / "output").resolve(), 0):
         with pytest.raises(SiteError) as caught:
             build(small_site, BuildOptions(now=NOW, wait=0.2))
-    assert caught.value.message.startswith(f"another build is using this output folder: process {os.getpid()} (")
+    holder = f"another build is using this output folder: process {os.getpid()} ("
+    assert caught.value.message.startswith(holder)
     assert caught.value.message.endswith("; gave up after waiting 0.2 s")
     assert tree(small_site / "output") == before
     build(small_site, BuildOptions(now=NOW, wait=0))  # released: the next build goes through
