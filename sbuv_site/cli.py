@@ -73,9 +73,20 @@ def _build_flags(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--force", action="store_true",
                      help="build even into a folder holding files that no sbuv-site build made "
                           "(they are deleted); never into the site's own folders or a repository")
-    sub.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS",
+    sub.add_argument("--wait", type=_seconds, default=DEFAULT_WAIT, metavar="SECONDS",
                      help="how long to wait for another build of the same output folder "
                           f"(default {DEFAULT_WAIT:g})")
+
+
+def _seconds(text: str) -> float:
+    """A waiting time for --wait: a number of seconds from 0 to a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds from 0 to 86400")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,8 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             return _run(args, root)
-        except OSError as exc:  # the file system refused: a message, not a traceback
-            raise disk_problem(exc, exc.filename or root, None) from None
+        except OSError as exc:  # the system refused: a message, not a traceback
+            if exc.filename is None:
+                raise SiteError(None, None, f"system error: {exc.strerror or exc}",
+                                "fix the cause and try again") from None
+            raise disk_problem(exc, exc.filename, None) from None
     except (SiteError, ExceptionGroup) as exc:
         problems = flatten(exc)
         if not problems or (isinstance(exc, ExceptionGroup) and exc.split(SiteError)[1]):

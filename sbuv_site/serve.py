@@ -10,6 +10,7 @@ from pathlib import Path
 from sbuv_site.build import BuildOptions, build
 from sbuv_site.config import CONFIG_FILE, load_config
 from sbuv_site.errors import SiteError, flatten
+from sbuv_site.outputguard import check_output_dir
 
 
 def rebuild_and_report(root: Path, options: BuildOptions, err: Callable[[str], None]) -> bool:
@@ -34,6 +35,7 @@ def serve(root: Path, options: BuildOptions, host: str = "127.0.0.1", port: int 
 
     config = load_config(root)
     output = options.output or root / config.output_dir
+    check_output_dir(output, root, config, options.force)  # never serve (or replace) the editor's files
     options = dataclasses.replace(options, output=output)
 
     def err(text: str) -> None:

@@ -199,3 +199,12 @@ def test_the_guard_runs_before_anything_is_read_or_written(site: Path) -> None:
     with pytest.raises(SiteError, match="is the content folder"):
         build(site, BuildOptions(now=NOW))
     assert not list(site.glob(".*.lock"))
+
+
+def test_serve_refuses_the_same_folders_before_it_serves_anything(
+        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    set_config(site, "output_dir: content\n")
+    before = snapshot(site)
+    assert main(["--root", str(site), "serve", "--port", "1"]) == 1
+    assert "the output folder is the content folder" in capsys.readouterr().err
+    assert snapshot(site) == before

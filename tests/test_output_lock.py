@@ -19,6 +19,7 @@ import pytest
 
 from sbuv_site import write
 from sbuv_site.build import BuildOptions, build
+from sbuv_site.cli import main
 from sbuv_site.errors import SiteError
 from sbuv_site.outputguard import BUILD_MARK, MARK_TEXT, lock_output
 from sbuv_site.serve import rebuild_and_report
@@ -197,3 +198,12 @@ def test_without_rename_exchange_the_swap_takes_two_renames(small_site: Path,
     build(small_site, BuildOptions(now=NOW))
     assert (small_site / "output/2016/02/andra/index.html").is_file()
     assert sorted(p.name for p in small_site.iterdir() if p.name.startswith(".")) == [".output.lock"]
+
+
+@pytest.mark.parametrize("wait", ["nan", "-1", "inf", "soon"])
+def test_wait_takes_a_number_of_seconds(wait: str, small_site: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--root", str(small_site), "build", "--wait", wait])
+    assert caught.value.code == 2
+    assert f"'{wait}' is not a number of seconds from 0 to 86400" in capsys.readouterr().err
