@@ -11,6 +11,7 @@ import errno
 import fcntl
 import os
 import shlex
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -38,6 +39,9 @@ def check_output_dir(output: Path, root: Path, config: Config, force: bool = Fal
     """
     try:
         target = output.resolve()
+    except ValueError:  # a NUL character, which no file name may hold
+        raise SiteError(repr(str(output)), None, "the output path holds a character no file name may have",
+                        _OWN_FOLDER) from None
     except (OSError, RuntimeError):  # a loop of symbolic links
         raise SiteError(output, None, "the output path is a loop of symbolic links",
                         "remove the link, or point it at a real folder") from None
@@ -117,7 +121,7 @@ def _check_contents(target: Path, shown: Path, force: bool) -> None:
         if name.casefold() in VCS_NAMES:
             raise SiteError(shown, None, f"the output folder holds a version-control folder "
                             f"({shown / name}); {_DESTROY}", _VCS_HINT)
-    if names and not force and not (target / BUILD_MARK).is_file():
+    if names and not force and not _is_marked(target):
         raise SiteError(shown, None, "the output folder holds files that no sbuv-site build made (it has "
                         f"no {BUILD_MARK}); a build replaces the whole output folder and would delete them",
                         "build into an empty or new folder; or, to replace what it holds, build with --force")
@@ -127,6 +131,14 @@ def _check_contents(target: Path, shown: Path, force: bool) -> None:
                 found = shown / Path(folder, name).relative_to(target)
                 raise SiteError(shown, None, f"the output folder holds a version-control folder "
                                 f"({found}); {_DESTROY}", _VCS_HINT)
+
+
+def _is_marked(target: Path) -> bool:
+    """The folder holds the build mark as a regular file (a link to some file is no mark)."""
+    try:
+        return stat.S_ISREG(os.lstat(target / BUILD_MARK).st_mode)
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +184,7 @@ def _acquire(path: Path, wait: float, shown: Path) -> int:
     deadline = time.monotonic() + max(0.0, wait)
     while True:
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
         except OSError as exc:
             raise disk_problem(exc, path, "create the build's lock file", KEPT) from None
         try:

@@ -10,13 +10,16 @@ from pathlib import Path
 from sbuv_site.build import BuildOptions, build
 from sbuv_site.config import CONFIG_FILE, load_config
 from sbuv_site.errors import SiteError, flatten
-from sbuv_site.outputguard import check_output_dir
+from sbuv_site.outputguard import check_output_dir, disk_problem
 
 
 def rebuild_and_report(root: Path, options: BuildOptions, err: Callable[[str], None]) -> bool:
     """One build for the preview: print its summary or its problems; the old output stays on error."""
     try:
-        report = build(root, options)
+        try:
+            report = build(root, options)
+        except OSError as exc:  # the file system refused: say so and keep serving
+            raise disk_problem(exc, exc.filename or root, None) from None
     except (SiteError, ExceptionGroup) as exc:
         problems = flatten(exc)
         if not problems:

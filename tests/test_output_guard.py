@@ -208,3 +208,18 @@ def test_serve_refuses_the_same_folders_before_it_serves_anything(
     assert main(["--root", str(site), "serve", "--port", "1"]) == 1
     assert "the output folder is the content folder" in capsys.readouterr().err
     assert snapshot(site) == before
+
+
+def test_a_linked_build_mark_is_no_mark(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    output = site / "output"
+    output.mkdir()
+    (output / "eget.txt").write_text("mitt", encoding="utf-8")
+    (output / BUILD_MARK).symlink_to(site / "config.yaml")
+    assert "holds files that no sbuv-site build made" in refused(site, capsys)
+
+
+def test_an_output_dir_with_a_nul_character_is_a_message(site: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    set_config(site, 'output_dir: "ut\\0put"\n')
+    err = refused(site, capsys)
+    assert "the output path holds a character no file name may have" in err or "output_dir" in err

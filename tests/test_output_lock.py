@@ -207,3 +207,15 @@ def test_wait_takes_a_number_of_seconds(wait: str, small_site: Path,
         main(["--root", str(small_site), "build", "--wait", wait])
     assert caught.value.code == 2
     assert f"'{wait}' is not a number of seconds from 0 to 86400" in capsys.readouterr().err
+
+
+def test_a_lock_file_planted_as_a_link_is_never_followed(small_site: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    config = (small_site / "config.yaml").read_bytes()
+    (small_site / ".output.lock").symlink_to(small_site / "config.yaml")
+    assert main(["--root", str(small_site), "build"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{small_site}/.output.lock: cannot create the build's lock file: "
+                          "Too many levels of symbolic links\n")
+    assert (small_site / "config.yaml").read_bytes() == config
+    assert not (small_site / "output").exists()
