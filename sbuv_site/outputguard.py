@@ -52,7 +52,7 @@ def check_output_dir(output: Path, root: Path, config: Config, force: bool = Fal
                ("the static folder", root / config.static_dir, True))
     for label, folder, inside_too in folders:
         real = folder.resolve()
-        relation = _relation(target, real, inside_too)
+        relation = _relation(target, real, folder.absolute(), inside_too)
         if relation:
             named = real if folder == root else folder
             raise SiteError(output, None, f"the output folder {relation} {label} ({named}); {_DESTROY}",
@@ -71,11 +71,12 @@ def _same(a: Path, b: Path) -> bool:
     return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
 
 
-def _relation(target: Path, folder: Path, inside_too: bool) -> str | None:
+def _relation(target: Path, folder: Path, as_given: Path, inside_too: bool) -> str | None:
+    """How the output folder stands to a folder of the site: is it, holds it, lies inside it."""
     if _same(target, folder):
         return "is"
-    if any(_same(target, parent) for parent in folder.parents):
-        return "holds"
+    if any(_same(target, parent) for parent in (*folder.parents, *as_given.parents)):
+        return "holds"  # as_given: a folder holding a link on the way to the site holds it too
     if inside_too and any(_same(parent, folder) for parent in target.parents):
         return "lies inside"
     return None

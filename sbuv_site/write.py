@@ -59,11 +59,10 @@ def write_output(files: Iterable[OutputFile], output: Path, lock: OutputLock | N
     files whose pages are gone are gone from the new tree. Without a held lock, the
     output folder's lock is taken (waiting up to `wait` seconds) for the whole write.
     """
-    output = output.absolute()
     if lock is None:
         with claim_output(output.resolve(), wait, output) as held:
             return write_output(files, output, held)
-    target = lock.target
+    target = lock.target  # the real folder; `output` (a link, perhaps) names it in messages
     _remove_leftovers(target)
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
