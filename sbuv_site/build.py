@@ -17,10 +17,12 @@ from sbuv_site.load import load_sources, load_static
 from sbuv_site.markup import Rendered, make_markdown, render_markdown
 from sbuv_site.model import build_site
 from sbuv_site.municipalities import load_registry
+from sbuv_site.outputguard import DEFAULT_WAIT, check_output_dir
 from sbuv_site.parallel import run_shared, split, worker_count
-from sbuv_site.render import make_environment, render_site
+from sbuv_site.render import OutputFile, make_environment, render_site
+from sbuv_site.static import StaticFile
 from sbuv_site.validate import PageFields, PostFields, validate
-from sbuv_site.write import check_output_dir, write_output
+from sbuv_site.write import check_well_formed, claim_output, write_output
 
 T = TypeVar("T")
 
@@ -34,6 +36,8 @@ class BuildOptions:
     output: Path | None = None  # default: config.output_dir under the site root
     now: datetime | None = None  # "today", for leaving out future posts; default: the clock
     workers: int | None = None  # processes for Markdown and rendering; default: by site size
+    force: bool = False  # replace an output folder that holds files no build made
+    wait: float = DEFAULT_WAIT  # seconds to wait for another build of the same output folder
 
 
 @dataclass
@@ -59,26 +63,38 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
     clock: dict[str, float] = {}
     config = _timed(clock, "config", lambda: load_config(root))
     output = options.output or root / config.output_dir
-    check_output_dir(output, root)
-    registry = load_registry()
-    documents = _timed(clock, "load", lambda: load_sources(root, config.content_dir))
-    static = _timed(clock, "load", lambda: load_static(root, config.static_dir))
-    posts, pages = _timed(clock, "validate",
-                          lambda: validate(documents, registry, config.aliases, config.zone))
-    now = options.now or datetime.now(UTC)
-    md = make_markdown(config.markdown.allow_html)
-    workers = worker_count(len(posts) + len(pages), options.workers)
-    bodies = _timed(clock, "markdown", lambda: render_bodies(md, [*posts, *pages], workers))
-    site = _timed(clock, "model", lambda: build_site(
-        posts, pages, config, registry, md, drafts=options.drafts, future=options.future, now=now,
-        bodies=bodies))
-    env = make_environment(str(root / config.layouts_dir), config.layouts_dir)
-    epoch = source_date_epoch()
-    files = _timed(clock, "render", lambda: sorted(run_shared(
-        lambda k, n: render_site(site, env, static, epoch, (k, n)), workers), key=lambda f: f.relpath))
-    written = _timed(clock, "write", lambda: write_output(files, output))
+    target = check_output_dir(output, root, config, options.force)
+    with claim_output(target, options.wait, output) as lock:  # one build at a time, from here to the swap
+        registry = load_registry()
+        documents = _timed(clock, "load", lambda: load_sources(root, config.content_dir))
+        static = _timed(clock, "load", lambda: load_static(root, config.static_dir))
+        posts, pages = _timed(clock, "validate",
+                              lambda: validate(documents, registry, config.aliases, config.zone))
+        now = options.now or datetime.now(UTC)
+        md = make_markdown(config.markdown.allow_html)
+        workers = worker_count(len(posts) + len(pages), options.workers)
+        bodies = _timed(clock, "markdown", lambda: render_bodies(md, [*posts, *pages], workers))
+        site = _timed(clock, "model", lambda: build_site(
+            posts, pages, config, registry, md, drafts=options.drafts, future=options.future, now=now,
+            bodies=bodies))
+        env = make_environment(str(root / config.layouts_dir), config.layouts_dir)
+        epoch = source_date_epoch()
+        files = _timed(clock, "render", lambda: sorted(run_shared(
+            lambda k, n: render_site(site, env, static, epoch, (k, n)), workers), key=lambda f: f.relpath))
+        made_by, copied = xml_sources(files, static, config.layouts_dir, config.static_dir)
+        _timed(clock, "check", lambda: check_well_formed(files, made_by, copied))  # feed, sitemap, SVG
+        written = _timed(clock, "write", lambda: write_output(files, output, lock))
     return BuildReport(output=output, pages=sum(f.relpath.endswith(".html") for f in files),
                        files=written, posts=len(site.posts), timings=clock, notes=site.notes)
+
+
+def xml_sources(files: Sequence[OutputFile], static: Sequence[StaticFile], layouts_dir: str,
+                static_dir: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Where each XML file comes from, for messages: its layout (atom.xml, sitemap.xml) or static file."""
+    copied = {f.relpath: f"{static_dir.rstrip('/')}/{f.relpath}" for f in static}
+    made_by = {f.relpath: f"{layouts_dir.rstrip('/')}/{f.relpath}" for f in files
+               if f.relpath not in copied and "/" not in f.relpath}  # the feed and sitemap layouts
+    return made_by, copied
 
 
 def render_bodies(md: MarkdownIt, documents: Sequence[PostFields | PageFields],

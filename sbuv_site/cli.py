@@ -15,7 +15,9 @@ from sbuv_site.build import BuildOptions, build
 from sbuv_site.config import load_config
 from sbuv_site.errors import SiteError, flatten
 from sbuv_site.municipalities import LookupProblem, load_registry
+from sbuv_site.outputguard import DEFAULT_WAIT, disk_problem
 from sbuv_site.slugs import slugify
+from sbuv_site.write import create_file
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,6 +70,23 @@ def _build_flags(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
     sub.add_argument("--future", action="store_true", help="include posts dated in the future")
     sub.add_argument("--output", type=Path, default=None, help="build into DIR instead of output/")
+    sub.add_argument("--force", action="store_true",
+                     help="build even into a folder holding files that no sbuv-site build made "
+                          "(they are deleted); never into the site's own folders or a repository")
+    sub.add_argument("--wait", type=_seconds, default=DEFAULT_WAIT, metavar="SECONDS",
+                     help="how long to wait for another build of the same output folder "
+                          f"(default {DEFAULT_WAIT:g})")
+
+
+def _seconds(text: str) -> float:
+    """A waiting time for --wait: a number of seconds from 0 to a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds from 0 to 86400")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,7 +94,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     root: Path = args.root
     try:
-        return _run(args, root)
+        try:
+            return _run(args, root)
+        except OSError as exc:  # the system refused: a message, not a traceback
+            if exc.filename is None:
+                raise SiteError(None, None, f"system error: {exc.strerror or exc}",
+                                "fix the cause and try again") from None
+            raise disk_problem(exc, exc.filename, None) from None
     except (SiteError, ExceptionGroup) as exc:
         problems = flatten(exc)
         if not problems or (isinstance(exc, ExceptionGroup) and exc.split(SiteError)[1]):
@@ -89,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, root: Path) -> int:
     if args.command in ("build", "serve"):
-        options = BuildOptions(drafts=args.drafts, future=args.future, output=args.output)
+        options = BuildOptions(drafts=args.drafts, future=args.future, output=args.output, force=args.force,
+                               wait=args.wait)
         if args.command == "serve":
             from sbuv_site.serve import serve
             return serve(root, options, host=args.host, port=args.port)
@@ -142,12 +168,12 @@ def new_post(root: Path, title: str, municipalities: Sequence[str], tags: str, d
     if draft:
         front["draft"] = True  # type: ignore[assignment]
     path = root / config.content_dir / "posts" / f"{slugify(title)}.md"
-    if path.exists():
-        raise SiteError(path, None, "a post with this name exists already",
-                        "choose another title, or edit the existing file")
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=None)
     text = text.replace(f"date: '{today.isoformat()}'", f"date: {today.isoformat()}")
-    path.write_text(f"---\n{text}---\n\nSkriv inlägget här. Första stycket blir sammanfattningen.\n",
-                    encoding="utf-8")
+    skeleton = f"---\n{text}---\n\nSkriv inlägget här. Första stycket blir sammanfattningen.\n"
+    try:
+        create_file(path, skeleton.encode("utf-8"))  # whole or not at all, never over a file
+    except FileExistsError:
+        raise SiteError(path, None, "a post with this name exists already",
+                        "choose another title, or edit the existing file") from None
     return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -9,12 +10,16 @@ from pathlib import Path
 from sbuv_site.build import BuildOptions, build
 from sbuv_site.config import CONFIG_FILE, load_config
 from sbuv_site.errors import SiteError, flatten
+from sbuv_site.outputguard import check_output_dir, disk_problem
 
 
 def rebuild_and_report(root: Path, options: BuildOptions, err: Callable[[str], None]) -> bool:
     """One build for the preview: print its summary or its problems; the old output stays on error."""
     try:
-        report = build(root, options)
+        try:
+            report = build(root, options)
+        except OSError as exc:  # the file system refused: say so and keep serving
+            raise disk_problem(exc, exc.filename or root, None) from None
     except (SiteError, ExceptionGroup) as exc:
         problems = flatten(exc)
         if not problems:
@@ -33,7 +38,8 @@ def serve(root: Path, options: BuildOptions, host: str = "127.0.0.1", port: int 
 
     config = load_config(root)
     output = options.output or root / config.output_dir
-    options = BuildOptions(options.drafts, options.future, output, options.now)
+    check_output_dir(output, root, config, options.force)  # never serve (or replace) the editor's files
+    options = dataclasses.replace(options, output=output)
 
     def err(text: str) -> None:
         print(text, file=sys.stderr, flush=True)

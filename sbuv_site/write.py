@@ -1,94 +1,243 @@
-"""Write the built files beside output/, then swap them in at once: all or nothing."""
+"""Write the built files beside output/, then swap them in at once: all or nothing.
+
+The staging folder sits beside the output folder's real path (for a link such as
+output -> /srv/www/site: beside /srv/www/site), so the swap is a rename on one file system
+and the link itself stays. Every step runs under the output folder's lock (outputguard).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import errno
+import functools
 import os
+import re
+import secrets
 import shutil
+import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
+from xml.parsers import expat
 
-from sbuv_site.errors import SiteError
+from sbuv_site.errors import SiteError, raise_all
+from sbuv_site.outputguard import (
+    BUILD_MARK,
+    DEFAULT_WAIT,
+    KEPT,
+    MARK_TEXT,
+    OutputLock,
+    disk_problem,
+    lock_output,
+)
 from sbuv_site.render import OutputFile
 
 _RENAME_EXCHANGE = 2
-TMP_PREFIX = ".output.tmp-"
-OLD_PREFIX = ".output.old-"
+_AT_FDCWD = -100
+_UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP}
+XML_SUFFIXES = (".xml", ".svg")
 
 
-def check_output_dir(output: Path, root: Path) -> None:
-    """Refuse an output folder whose replacement would delete the editor's own files."""
-    out, site = output.resolve(), root.resolve()
-    protected = [site, site / "content", site / "layouts", site / "static"]
-    if out in protected or out in site.parents or any(p.is_relative_to(out) for p in protected):
-        raise SiteError(output, None, "this output folder would hold or replace the site's own files",
-                        "build into a separate folder, e.g. --output output")
+@contextlib.contextmanager
+def claim_output(target: Path, wait: float = DEFAULT_WAIT, shown: Path | None = None) -> Iterator[OutputLock]:
+    """Take the output folder's lock for a whole build, then tidy what killed builds left beside it.
+
+    A build killed between the two renames of a swap left output/ aside: it comes back
+    before the new build starts, so even a build that then fails leaves it in place.
+    """
+    with lock_output(target, wait, shown) as lock:
+        _remove_leftovers(target)
+        yield lock
 
 
-def write_output(files: Iterable[OutputFile], output: Path) -> int:
-    """Write every file into a temporary folder next to output, then swap it in atomically.
+def write_output(files: Iterable[OutputFile], output: Path, lock: OutputLock | None = None,
+                 wait: float = DEFAULT_WAIT) -> int:
+    """Write every file into a staging folder beside output, then swap it in atomically.
 
     A failure (or a kill) before the swap leaves the old output/ exactly as it was;
-    files whose pages are gone are gone from the new tree.
+    files whose pages are gone are gone from the new tree. Without a held lock, the
+    output folder's lock is taken (waiting up to `wait` seconds) for the whole write.
     """
-    output = output.absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(output)
-    staging = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=output.parent))
-    count = 0
+    if lock is None:
+        with claim_output(output.resolve(), wait, output) as held:
+            return write_output(files, output, held)
+    target = lock.target  # the real folder; `output` (a link, perhaps) names it in messages
+    _remove_leftovers(target)
     try:
-        made: set[Path] = set()
-        for file in files:
-            parts = PurePosixPath(file.relpath).parts
-            if not parts or file.relpath.startswith("/") or ".." in parts:
-                raise AssertionError(f"output path escapes the output folder: {file.relpath}")
-            target = staging.joinpath(*parts)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(file.data)
-            count += 1
-        staging.chmod(0o755)
-        _swap(staging, output)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
+    except OSError as exc:
+        raise disk_problem(exc, target.parent, "create a staging folder beside the output folder",
+                           KEPT) from None
+    try:
+        count = _fill(staging, files, output)
+        _swap(staging, target, output)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return count
 
 
-def _swap(staging: Path, output: Path) -> None:
-    if output.exists() and _exchange(staging, output):
-        shutil.rmtree(staging)  # staging now holds the previous build
-        return
-    if output.exists():
-        old = output.parent / f"{OLD_PREFIX}{output.name}"
-        os.replace(output, old)
-        os.replace(staging, output)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(staging, output)
+def _fill(staging: Path, files: Iterable[OutputFile], shown: Path) -> int:
+    """Write the files and the build mark into staging; a refused write names the file in output/."""
+    count = 0
+    made: set[Path] = set()
+    for file in files:
+        parts = PurePosixPath(file.relpath).parts
+        if not parts or file.relpath.startswith("/") or ".." in parts or file.relpath == BUILD_MARK:
+            raise AssertionError(f"output path escapes the output folder: {file.relpath}")
+        target = staging.joinpath(*parts)
+        if target.parent not in made:
+            _attempt(shown.joinpath(*parts[:-1]), "create the folder",
+                     functools.partial(target.parent.mkdir, parents=True, exist_ok=True))
+            made.add(target.parent)
+        _attempt(shown.joinpath(*parts), "write the built file",
+                 functools.partial(target.write_bytes, file.data))
+        count += 1
+    _attempt(shown / BUILD_MARK, "write the built file",
+             functools.partial((staging / BUILD_MARK).write_bytes, MARK_TEXT))
+    return count
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one step with Linux renameat2(RENAME_EXCHANGE); False if unsupported."""
+def _attempt(shown: Path, doing: str, step: Callable[[], object], kept: str = KEPT) -> None:
+    """Run one file-system step; its failure becomes one message naming the path the editor knows."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
+        step()
+    except OSError as exc:
+        raise disk_problem(exc, shown, doing, kept) from None
+
+
+def _swap(staging: Path, target: Path, shown: Path) -> None:
+    """Put staging in target's place: one renameat2 exchange, or two renames where that is missing."""
+    try:
+        old = os.lstat(target) if os.path.lexists(target) else None
+        staging.chmod(stat.S_IMODE(old.st_mode) if old and stat.S_ISDIR(old.st_mode) else 0o755)
+        if old is None:
+            os.rename(staging, target)
+            return
+        result = _exchange(staging, target)
+        if result == 0:
+            shutil.rmtree(staging, ignore_errors=True)  # staging now holds the previous build
+            return
+        if result not in _UNSUPPORTED:
+            raise OSError(result, os.strerror(result), str(target))
+        aside = target.parent / f".{target.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
+        os.rename(target, aside)
+        try:
+            os.rename(staging, target)
+        except OSError:
+            os.rename(aside, target)
+            raise
+        shutil.rmtree(aside, ignore_errors=True)
+    except OSError as exc:
+        raise disk_problem(exc, shown, "swap the new build into place", KEPT) from None
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    try:
+        function: Callable[..., int] = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
-        return False
-    at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
-    return bool(result == 0)
+        return None
+    return function
 
 
-def _remove_leftovers(output: Path) -> None:
-    """Clear staging folders of builds that were killed; restore output/ if a swap was cut short."""
-    for stale in output.parent.glob(f"{TMP_PREFIX}*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    old = output.parent / f"{OLD_PREFIX}{output.name}"
-    if old.exists():
-        if output.exists():
-            shutil.rmtree(old, ignore_errors=True)
+def _exchange(a: Path, b: Path) -> int:
+    """Swap two folders in one step with Linux renameat2(RENAME_EXCHANGE): 0, or the errno."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return errno.ENOSYS
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return 0
+    return ctypes.get_errno() or errno.EINVAL
+
+
+def _leftover_pattern(target: Path) -> re.Pattern[str]:
+    return re.compile(rf"\.{re.escape(target.name)}\.(tmp|old)-\d+-[A-Za-z0-9_]+")
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Clear staging folders of killed builds of this output; restore it if a swap was cut short.
+
+    Runs only under the output folder's lock, which every build of it holds from before
+    its staging folder exists until after its swap: a folder found here has no live owner.
+    """
+    pattern = _leftover_pattern(target)
+    try:
+        found = sorted(p for p in target.parent.iterdir() if pattern.fullmatch(p.name))
+    except OSError:
+        return
+    for stale in found:
+        if ".old-" in stale.name and not os.path.lexists(target):
+            # killed between the two renames: the previous build returns
+            _attempt(target, "restore the previous build", functools.partial(os.replace, stale, target))
         else:
-            os.replace(old, output)
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def create_file(path: Path, data: bytes) -> None:
+    """Write a new file whole or not at all, and never over an existing one (for `new`).
+
+    The bytes go to a hidden temporary file beside it first; a hard link then gives it its
+    name, which fails if the name is taken. A full disk leaves no half-written file.
+    Raises FileExistsError when the name is taken, SiteError when the file system refuses.
+    """
+    kept = "no file was written"
+    _attempt(path.parent, "create the folder", functools.partial(path.parent.mkdir, parents=True,
+                                                                 exist_ok=True), kept)
+    temp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            raise
+        except OSError as exc:  # a file system without hard links: check, then rename
+            if exc.errno not in (*_UNSUPPORTED, errno.EPERM, errno.EMLINK):
+                raise
+            if os.path.lexists(path):
+                raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
+            os.rename(temp, path)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise disk_problem(exc, path, "write the new file", kept) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+
+
+def check_well_formed(files: Iterable[OutputFile], layouts: Mapping[str, str],
+                      copied: Mapping[str, str]) -> None:
+    """Refuse to publish a feed, sitemap or other XML file that a feed reader would reject.
+
+    `layouts` names the layout that made an output file ('layouts/atom.xml') and `copied`
+    the static file it was copied from, so the message points at the file the editor can fix.
+    """
+    errors = []
+    for file in files:
+        if not file.relpath.endswith(XML_SUFFIXES):
+            continue
+        try:
+            expat.ParserCreate().Parse(file.data, True)
+        except expat.ExpatError as exc:
+            reason = expat.errors.messages.get(exc.code, str(exc))
+            errors.append(_xml_problem(file.relpath, layouts.get(file.relpath), copied.get(file.relpath),
+                                       reason, exc.lineno, exc.offset))
+    raise_all(errors)
+
+
+def _xml_problem(relpath: str, layout: str | None, copied: str | None, reason: str, line: int,
+                 column: int) -> SiteError:
+    if layout is not None:
+        return SiteError(layout, None,
+                         f"this layout makes {relpath}, which is not well-formed XML ({reason} at line "
+                         f"{line}, column {column} of {relpath})",
+                         "check the layout's tags there; write values as {{ … }} (escaped), never "
+                         "with |safe, and write a bare & as &amp;")
+    return SiteError(copied or relpath, line, f"this file is not well-formed XML ({reason}, column {column})",
+                     "fix the file (an XML or SVG editor shows where), or remove it")

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from sbuv_site.cli import main
+from sbuv_site.outputguard import BUILD_MARK, MARK_TEXT
 from tests.conftest import BASE_CONFIG, ROOT
 from tests.htmltree import Node, parse_file
 
@@ -82,6 +83,7 @@ def make_site(case: str, target: Path) -> Path:
         (site / generated["path"]).write_bytes(big_post(int(generated["bytes"])))
     (site / "output").mkdir()
     (site / "output" / "marker.txt").write_text(MARKER, encoding="utf-8")
+    (site / "output" / BUILD_MARK).write_bytes(MARK_TEXT)  # the sign an earlier build leaves
     return site
 
 
@@ -160,9 +162,11 @@ def test_bad_input_is_reported_as_expected(case: str, tmp_path: Path,
         assert (output / "index.html").is_file()
         assert not (output / "marker.txt").exists(), "a good build replaces the whole output folder"
     else:
-        assert [p.name for p in output.iterdir()] == ["marker.txt"], "a failed build must not write"
+        left_in_output = sorted(p.name for p in output.iterdir())
+        assert left_in_output == [BUILD_MARK, "marker.txt"], "a failed build must not write"
         assert (output / "marker.txt").read_text(encoding="utf-8") == MARKER
-        assert not list(outcome.site.glob(".output*")), "no staging folder is left behind"
+        left = [p.name for p in outcome.site.glob(".output*") if p.name != ".output.lock"]
+        assert not left, "no staging folder is left behind"
 
 
 def test_corpus_has_at_least_thirty_cases_each_with_a_site() -> None:

@@ -10,7 +10,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sbuv_site"
 # A module may import only modules listed before it (Zola's crate DAG).
 LAYERS = [
     "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "load", "validate",
-    "sanitize", "markup", "urls", "pagination", "model", "visitmap", "render", "parallel", "write", "build",
+    "sanitize", "markup", "urls", "pagination", "model", "visitmap", "render", "parallel", "outputguard",
+    "write", "build",
     "check", "serve", "importer", "cli", "__main__",
 ]
 PURE = {"validate", "model", "render", "visitmap", "markup", "pagination", "urls", "sanitize"}
