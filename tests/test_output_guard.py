@@ -6,7 +6,6 @@ repository) byte for byte as it was, exit 1 and name the folder and the rule it 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from sbuv_site.build import BuildOptions, build
 from sbuv_site.cli import main
 from sbuv_site.errors import SiteError
 from sbuv_site.outputguard import BUILD_MARK, MARK_TEXT
-from tests.conftest import NOW, ROOT, post, write_site
+from tests.conftest import NOW, post, write_site
 
 
 def snapshot(root: Path) -> dict[str, bytes | str]:
@@ -36,16 +35,11 @@ def snapshot(root: Path) -> dict[str, bytes | str]:
 def site(tmp_path: Path) -> Path:
     """A site with its own layouts and static files, a fake repository and an editor's posts."""
     root = tmp_path / "site"
-    shutil.copytree(ROOT / "layouts", root / "layouts")
-    shutil.copytree(ROOT / "static", root / "static")
     write_site(root, {"content/posts/besok.md": post("Besök i Umeå", "2016-01-01"),
                       "content/pages/om.md": "---\ntitle: Om bloggen\n---\n\nText.\n",
                       "texter/posts/annan.md": post("Annan", "2016-02-01"),
                       ".git/HEAD": "ref: refs/heads/main\n", ".git/objects/ab/cdef": "blob",
                       ".git/refs/heads/main": "0" * 40 + "\n", "notes/plan.txt": "mina anteckningar\n"})
-    config = (root / "config.yaml").read_text(encoding="utf-8")
-    config = config.replace(str(ROOT / "layouts"), "layouts").replace(str(ROOT / "static"), "static")
-    (root / "config.yaml").write_text(config, encoding="utf-8")
     return root
 
 
