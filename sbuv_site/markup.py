@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock, html_block
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from sbuv_site.sanitize import clean_html, is_safe_url
+from sbuv_site.sanitize import clean_html, confine, is_safe_url
 from sbuv_site.slugs import slugify
 
 
@@ -45,12 +49,66 @@ def _footnote_backlink(self: Any, tokens: Any, idx: int, options: Any, env: Any)
             'aria-label="Tillbaka till texten">\u21a9\ufe0e</a>')
 
 
+# CommonMark's HTML blocks that end at a closing sequence rather than at a blank line.
+_CLOSED_BY = (
+    (re.compile(r"<(?:script|pre|style|textarea)(?=[\s>]|\Z)", re.IGNORECASE),
+     re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)),
+    (re.compile(r"<!--"), re.compile(r"-->")),
+    (re.compile(r"<\?"), re.compile(r"\?>")),
+    (re.compile(r"<![A-Za-z]"), re.compile(r">")),
+    (re.compile(r"<!\[CDATA\["), re.compile(r"\]\]>")),
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _closer_positions(src: str) -> tuple[tuple[int, ...], ...]:
+    """Where each closing sequence starts in a text, found once per text (not once per block)."""
+    return tuple(tuple(m.start() for m in close.finditer(src)) for _, close in _CLOSED_BY)
+
+
+def _html_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """An HTML block never closed (`<textarea>`, `<!--`) ends at a blank line, not with the post.
+
+    CommonMark lets such a block run to the end of the text, so every later paragraph would be
+    raw HTML inside it. Cut at the blank line and marked, the block is cleaned on its own.
+    """
+    pos = state.bMarks[start] + state.tShift[start]
+    unclosed = False
+    if not silent and state.src.startswith("<", pos):
+        for (opener, _), closers in zip(_CLOSED_BY, _closer_positions(state.src), strict=True):
+            if opener.match(state.src, pos):
+                after = bisect.bisect_left(closers, pos)
+                unclosed = after == len(closers) or closers[after] >= state.eMarks[end - 1]
+                break
+    if unclosed:
+        end = next((n for n in range(start + 1, end) if state.isEmpty(n)), end)
+    found = html_block(state, start, end, silent)
+    if found and unclosed:
+        state.tokens[-1].meta["unclosed"] = True
+    return found
+
+
+def _confine_raw_html(state: Any) -> None:
+    """Each piece of raw HTML is cleaned on its own if it would swallow what follows it."""
+    for token in state.tokens:
+        if token.type == "html_block":
+            unclosed = token.meta.get("unclosed")
+            token.content = clean_html(token.content) if unclosed else confine(token.content)
+        for child in token.children or ():
+            if child.type == "html_inline":
+                child.content = confine(child.content)
+
+
 def _anchor_slug(text: str) -> str:
     return slugify(text, fallback="rubrik")
 
 
 def make_markdown(allow_html: bool = False) -> MarkdownIt:
-    """The site's Markdown parser; raw HTML is escaped unless allow_html, and then cleaned."""
+    """The site's Markdown parser; raw HTML is escaped unless allow_html, and then cleaned.
+
+    Cleaning is for allow_html only: otherwise markdown-it escapes every '<' an editor writes and
+    validateLink refuses unsafe links, so the output needs no second pass.
+    """
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
     md.enable("table")
     md.enable("strikethrough")
@@ -60,6 +118,9 @@ def make_markdown(allow_html: bool = False) -> MarkdownIt:
     md.add_render_rule("footnote_block_open", _footnotes_open)
     md.add_render_rule("footnote_anchor", _footnote_backlink)
     md.validateLink = is_safe_url  # type: ignore[method-assign]  # also refuses data: images
+    if allow_html:
+        md.block.ruler.at("html_block", _html_block, {"alt": ["paragraph", "reference", "blockquote"]})
+        md.core.ruler.push("confine_raw_html", _confine_raw_html)
     return md
 
 

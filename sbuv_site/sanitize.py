@@ -1,25 +1,41 @@
-"""An allow-list HTML cleaner, for sites that let editors write some raw HTML in Markdown."""
+"""An allow-list HTML cleaner (nh3, Ammonia's html5ever parser), for sites that let editors write raw HTML.
+
+Two steps, because a browser-grade parser reads an unclosed `<textarea>`, `<select>`, `<!--` or a
+stray quote as "everything after this is inside me": `confine` is applied to each piece of raw
+HTML on its own, and `clean_html` to the whole rendered text once.
+"""
 
 from __future__ import annotations
 
 import html
-from html.parser import HTMLParser
+import re
 from urllib.parse import urlsplit
+
+import nh3
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "div",
     "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
     "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary",
     "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+    "section",  # Markdown's footnote list
 })
 DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript",
                                "svg", "math", "form", "textarea", "select", "button", "frame", "frameset"})
-ALLOWED_ATTRS = frozenset({"href", "title", "alt", "src", "width", "height", "id", "class", "lang",
-                           "cite", "datetime", "colspan", "rowspan", "scope", "start", "reversed",
-                           "aria-label", "aria-hidden", "role", "loading"})
-URL_ATTRS = frozenset({"href", "src", "cite"})
-SAFE_SCHEMES = frozenset({"", "http", "https", "mailto", "tel"})
-VOID = frozenset({"br", "hr", "img"})
+GLOBAL_ATTRS = frozenset({"id", "class", "title", "lang", "aria-label", "aria-labelledby", "aria-hidden",
+                          "role"})
+ALLOWED_ATTRS: dict[str, frozenset[str]] = {
+    "*": GLOBAL_ATTRS,
+    "a": frozenset({"href"}),
+    "img": frozenset({"src", "alt", "width", "height", "loading"}),
+    "blockquote": frozenset({"cite"}), "q": frozenset({"cite"}),
+    "del": frozenset({"cite", "datetime"}), "ins": frozenset({"cite", "datetime"}),
+    "time": frozenset({"datetime"}),
+    "ol": frozenset({"start", "reversed"}),
+    "th": frozenset({"colspan", "rowspan", "scope", "style"}),
+    "td": frozenset({"colspan", "rowspan", "style"}),
+}
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})  # and relative addresses
 
 
 def is_safe_url(url: str) -> bool:
@@ -29,69 +45,46 @@ def is_safe_url(url: str) -> bool:
         scheme = urlsplit(cleaned).scheme.lower()
     except ValueError:
         return False
-    return scheme in SAFE_SCHEMES
+    return scheme == "" or scheme in SAFE_SCHEMES
 
 
-class _Cleaner(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.out: list[str] = []
-        self.open: list[str] = []
-        self.dropping = 0
+def _check_cite(tag: str, name: str, value: str) -> str | None:
+    """Ammonia checks href and src itself but not cite: give cite the same scheme rule."""
+    if name == "cite" and not is_safe_url(value):
+        return None
+    return value
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in DROP_WITH_CONTENT:
-            self.dropping += 1
-            return
-        if self.dropping or tag not in ALLOWED_TAGS:
-            return
-        kept = []
-        for name, value in attrs:
-            if name not in ALLOWED_ATTRS or value is None:
-                continue
-            if name in URL_ATTRS and not is_safe_url(value):
-                continue
-            kept.append(f' {name}="{html.escape(value, quote=True)}"')
-        self.out.append(f"<{tag}{''.join(kept)}>")
-        if tag not in VOID:
-            self.open.append(tag)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in DROP_WITH_CONTENT:
-            return
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID and self.open and self.open[-1] == tag:
-            self.handle_endtag(tag)
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    clean_content_tags=DROP_WITH_CONTENT,
+    attributes=ALLOWED_ATTRS,
+    attribute_filter=_check_cite,
+    url_schemes=SAFE_SCHEMES,
+    link_rel=None,  # links keep the markup Markdown gives them; nothing here may set target=
+    filter_style_properties=frozenset({"text-align"}),  # Markdown's aligned table columns
+)
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in DROP_WITH_CONTENT:
-            self.dropping = max(0, self.dropping - 1)
-            return
-        if self.dropping or tag not in self.open:
-            return
-        while self.open:
-            inner = self.open.pop()
-            self.out.append(f"</{inner}>")
-            if inner == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        if not self.dropping:
-            self.out.append(html.escape(data, quote=False))
-
-    def handle_entityref(self, name: str) -> None:
-        if not self.dropping:
-            self.out.append(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        if not self.dropping:
-            self.out.append(f"&#{name};")
+# Text that stands for "the rest of the post" after a piece of raw HTML: an inline word, then a
+# paragraph. A piece is harmless to the rest if both come out of the cleaner as they went in.
+_WORD, _PARAGRAPH = "\ue000", "\ue001"
+_PROBE = f"{_WORD}<p>{_PARAGRAPH}</p>"
+_PROBE_SURVIVED = re.compile(f"{_WORD}.*<p>(?:<[a-z][^>]*>)*{_PARAGRAPH}", re.DOTALL)
 
 
 def clean_html(fragment: str) -> str:
-    """Keep only allow-listed tags and attributes; drop scripts, frames and unsafe URLs."""
-    cleaner = _Cleaner()
-    cleaner.feed(fragment)
-    cleaner.close()
-    cleaner.out.extend(f"</{tag}>" for tag in reversed(cleaner.open))
-    return "".join(cleaner.out)
+    """Keep only allow-listed tags and attributes; drop scripts, frames, comments and unsafe URLs."""
+    return _CLEANER.clean(fragment)
+
+
+def confine(raw: str) -> str:
+    """One piece of raw HTML as written if what follows it stays intact, else cleaned on its own.
+
+    An unclosed `<textarea>`, `<svg>`, `<select>`, `<template>`, `<!--` or attribute quote would
+    otherwise take the rest of the post into itself, and clean_html would remove or flatten it.
+    Cleaned alone, the piece closes what it opened. Pieces that pass, such as a `<details>` whose
+    `</details>` comes after some Markdown, are left for clean_html to see whole.
+    """
+    if _WORD in raw or _PARAGRAPH in raw or not _PROBE_SURVIVED.search(_CLEANER.clean(raw + _PROBE)):
+        return _CLEANER.clean(raw)
+    return raw
