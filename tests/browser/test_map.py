@@ -321,3 +321,16 @@ def test_municipality_page_locator_is_small_and_named(page: Any, page_problems: 
     dot = page.locator(".locator-dot").bounding_box()
     assert box["x"] < dot["x"] < box["x"] + box["width"] and box["y"] < dot["y"] < box["y"] + box["height"]
     assert page_problems == []
+
+
+def test_a_height_cap_such_as_a_print_rule_keeps_every_link_on_its_shape(page: Any, crowded_url: str) -> None:
+    """All layers fill one box and letterbox alike, so capping its height moves nothing off its shape."""
+    registry = load_registry()
+    page.set_viewport_size({"width": 800, "height": TALL})
+    page.goto(crowded_url + MAP)
+    page.add_style_tag(content=".visit-map { max-height: 700px; }")  # 292 px wide in a 416 px box
+    assert abs(page.locator(".visit-map").bounding_box()["height"] - 700) < 1
+    for name in REAL_VISITS:
+        m = registry.lookup(name)
+        point = page.evaluate(TO_SCREEN, list(registry.shapes[m.code].centroid))
+        assert page.evaluate(HIT_AT, point) == f"/kommuner/{m.slug}/", name
