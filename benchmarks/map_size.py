@@ -1,22 +1,52 @@
-"""Measure the map page's weight (raw and gzip -9) in a built site: the issue's budget is 150 KB gzip.
+"""Weigh the map pages of a built site: /karta/ and every municipality page with its locator map.
 
 Usage: python benchmarks/map_size.py [OUTPUT_DIR]   (default: output/, build it first)
+
+Prints raw and gzip -9 bytes of each page's HTML, of its HTML plus its stylesheets (what a first
+visit downloads), and of the locator SVG on municipality pages. Exits 1 when a page is over the
+budget of issue 10: the map 150 KB gzip (HTML + CSS), any other page 30 KB.
 """
 
 from __future__ import annotations
 
 import gzip
+import re
 import sys
 from pathlib import Path
+
+MAP_BUDGET = 150_000
+PAGE_BUDGET = 30_000
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, 9))
+
+
+def stylesheets(out: Path, html: str) -> bytes:
+    return b"".join((out / href.lstrip("/")).read_bytes()
+                    for href in re.findall(r'<link rel="stylesheet" href="([^"]+)"', html))
 
 
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "output")
-    for rel in ("karta/index.html", "kommuner/umea/index.html", "index.html"):
-        path = out / rel
-        if path.is_file():
-            data = path.read_bytes()
-            print(f"{rel}: {len(data):,} bytes, {len(gzip.compress(data, 9)):,} bytes gzip -9")
+    pages = [out / "karta/index.html", *sorted((out / "kommuner").glob("*/index.html")), out / "index.html"]
+    over = []
+    print(f"{'page':34} {'HTML':>8} {'gzip':>7} {'+CSS gzip':>10} {'locator':>8} {'gzip':>6}")
+    for path in pages:
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        html = data.decode("utf-8")
+        with_css = gz(data + stylesheets(out, html))
+        locator = re.search(r'<svg class="locator-map".*?</svg>', html, re.S)
+        loc = f"{len(locator.group(0).encode()):>8,} {gz(locator.group(0).encode()):>6,}" if locator else ""
+        rel = path.relative_to(out).as_posix()
+        print(f"{rel:34} {len(data):>8,} {gz(data):>7,} {with_css:>10,} {loc}")
+        if with_css > (MAP_BUDGET if rel == "karta/index.html" else PAGE_BUDGET):
+            over.append(rel)
+    if over:
+        print("over budget (gzip, HTML + CSS): " + ", ".join(over))
+        return 1
     return 0
 
 

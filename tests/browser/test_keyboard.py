@@ -78,7 +78,7 @@ def test_first_tab_focuses_a_visible_skip_link_whose_enter_moves_focus_into_main
 def test_tabbing_past_the_nav_reaches_the_map_links_north_to_south(page: Any) -> None:
     page.goto(PAGES["map"])
     header = hrefs(page, "a.skip, header a[href]")
-    map_links = hrefs(page, "svg.visit-map a[href]")
+    map_links = hrefs(page, ".visit-map a[href]")
     listed = hrefs(page, "main a[href^='/kommuner/']:not(svg a)")  # the list by county under the map
     assert len(map_links) == 8 and sorted(map_links) == sorted(listed), (map_links, listed)
 
@@ -94,7 +94,7 @@ def test_tabbing_past_the_nav_reaches_the_map_links_north_to_south(page: Any) ->
 def test_focused_map_link_is_named_visibly_marked_and_enter_opens_its_page(page: Any) -> None:
     page.goto(PAGES["map"])
     fill = "el => getComputedStyle(el.querySelector('path')).fill"
-    umea = page.locator("svg.visit-map a[href='/kommuner/umea/']")
+    umea = page.locator(".visit-map a[href='/kommuner/umea/']")
     before = umea.evaluate(fill)
     tab_to(page, "/kommuner/umea/")
     expect(umea).to_be_focused()
