@@ -325,11 +325,12 @@ def _convert_accessibility(value: Any, doc: Located, at: tuple[str | int, ...], 
 
 
 def _statement_list(key: str, value: Any, doc: Located, at: tuple[str | int, ...], path: Path | str,
-                    errors: list[SiteError]) -> tuple[str, ...]:
+                    errors: list[SiteError]) -> tuple[str, ...] | None:
+    """The items as tuple, or None when one is wrong (reported), so no later check misreads it."""
     if not isinstance(value, list):
         errors.append(SiteError(path, doc.line(*at), f"accessibility: '{key}' must be a list, not "
                                 f"{type_name(value)}", "write each item on its own line as '- …'"))
-        return ()
+        return None
     items = []
     for index, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
@@ -339,7 +340,7 @@ def _statement_list(key: str, value: Any, doc: Located, at: tuple[str | int, ...
                                     "write the item as a sentence, in quotes if it holds ': '"))
         else:
             items.append(" ".join(item.split()))
-    return tuple(items)
+    return tuple(items) if len(items) == len(value) else None
 
 
 def _statement_problems(fields: dict[str, Any], doc: Located, at: tuple[str | int, ...],
@@ -358,7 +359,7 @@ def _statement_problems(fields: dict[str, Any], doc: Located, at: tuple[str | in
             (f"did you mean '{s}'?" for s in COMPLIANCE if fold(s).startswith(first)), None)
         problem("status", f"unknown status '{status}'",
                 guess or f"use one of: {', '.join(COMPLIANCE)}")
-    elif status in COMPLIANCE[1:] and not fields.get("shortcomings"):
+    elif status in COMPLIANCE[1:] and fields.get("shortcomings", ()) == ():
         problem("status", f"a site that is {status} must list its 'shortcomings'",
                 "list what is not accessible under 'shortcomings:', one '- …' line each")
     elif status == COMPLIANCE[0] and fields.get("shortcomings"):
