@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sbuv_site.dates import DateError, parse_date
-from sbuv_site.errors import SiteError, did_you_mean, fold, raise_all
+from sbuv_site.errors import SiteError, did_you_mean, raise_all
 from sbuv_site.yamltext import Located, decode_text, parse_yaml, type_name
 
 CONFIG_FILE = "config.yaml"
@@ -354,9 +354,9 @@ def _statement_problems(fields: dict[str, Any], doc: Located, at: tuple[str | in
 
     status = fields.get("status")
     if isinstance(status, str) and status.strip() and status not in COMPLIANCE:
-        first = fold(status).split()[0]
+        first = status.casefold().split()[0]  # 'delvis' for 'delvis förenlig' (no å, ä, ö in it)
         guess = did_you_mean(status, COMPLIANCE) or next(
-            (f"did you mean '{s}'?" for s in COMPLIANCE if fold(s).startswith(first)), None)
+            (f"did you mean '{s}'?" for s in COMPLIANCE if s.startswith(first)), None)
         problem("status", f"unknown status '{status}'",
                 guess or f"use one of: {', '.join(COMPLIANCE)}")
     elif status in COMPLIANCE[1:] and fields.get("shortcomings", ()) == ():
