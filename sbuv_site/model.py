@@ -184,16 +184,16 @@ def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFi
     own |= {pager.url: f"the tag page '{t.name}'" for t in tags for pager in t.pagers}
     own |= {p.url: f"the page of {p.municipality.name}" for p in places}
     own |= {y.url: f"the archive of {y.year}" for y in archive}
+    own |= {statement.url: "the accessibility statement"} if statement else {}
     own |= {urls.tags(): "the tag index", urls.municipalities(): "the municipality list",
             urls.map(): "the map", urls.archive(): "the archive", urls.not_found(): "the 404 page"}
-    if statement:
-        own[statement.url] = "the accessibility statement"
     _check_collisions(all_posts, pages, own)
     return Site(
+        statement=statement,
         config=config, urls=urls, registry=registry, posts=posts, undated_drafts=undated,
         pages=tuple(sorted(pages, key=lambda p: (p.menu if p.menu is not None else 999, p.slug))),
         home_pagers=home_pagers, tags=tags, places=places, archive=archive,
-        visit_count=len(visits), statement=statement, notes=tuple(notes),
+        visit_count=len(visits), notes=tuple(notes),
     )
 
 

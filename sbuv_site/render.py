@@ -142,11 +142,11 @@ class _Renderer:
             yield page("archive.html", year.url, f"Arkiv {year.year}", urls.archive(),
                        years=(year,), year=year, all_years=site.archive)
         yield page("404.html", urls.not_found(), "Sidan finns inte", "")
+        yield self._feed
+        yield self._sitemap
         if site.statement:
             yield page("accessibility.html", site.statement.url, "Tillgänglighetsredogörelse", "",
                        statement=site.statement)
-        yield self._feed
-        yield self._sitemap
         robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap())}\n".encode()
         yield partial(OutputFile, "robots.txt", robots)
 
