@@ -18,6 +18,8 @@ from sbuv_site.yamltext import Located, decode_text, parse_yaml, shown, type_nam
 
 CONFIG_FILE = "config.yaml"
 VISIT_KINDS = ("besök", "återbesök", "extra besök")
+COMPLIANCE = ("helt förenlig", "delvis förenlig", "inte förenlig")  # with lagen (2018:1937)
+DIGG_URL = "https://www.digg.se/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,38 @@ class FeedConfig:
     """How many of the newest posts the feed holds."""
     full_content: bool = True
     """Put each post's whole text in the feed, not only its summary."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccessibilityConfig:
+    """The tillgänglighetsredogörelse that lagen (2018:1937) requires of a public body's site."""
+
+    organisation: str
+    """Who stands behind the site, e.g. 'Nationell samordnare för den sociala barn- och ungdomsvården'."""
+    status: str
+    """How far the site complies with the law: helt förenlig, delvis förenlig or inte förenlig."""
+    assessed: date
+    """When the site was last assessed (YYYY-MM-DD)."""
+    statement_date: date
+    """When this statement was written (YYYY-MM-DD)."""
+    email: str = ""
+    """E-mail address for reporting accessibility problems (email, form_url or phone is required)."""
+    form_url: str = ""
+    """Address of a web form for reporting problems."""
+    phone: str = ""
+    """Telephone number for reporting problems."""
+    shortcomings: tuple[str, ...] = ()
+    """What is known not to be accessible, one item each; required unless helt förenlig."""
+    assessment: str = "egen granskning"
+    """How the site was assessed, completing 'Bedömningen är gjord genom …'."""
+    tools: tuple[str, ...] = ()
+    """Tools and tests used in the assessment."""
+    updated: date | None = None
+    """When the statement was last updated, if after statement_date."""
+    supervisor_url: str = DIGG_URL
+    """Where to complain to the supervisory body, DIGG (Myndigheten för digital förvaltning)."""
+    line: int = 0
+    """Line of 'accessibility:' in config.yaml, for messages (set by the loader)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +126,8 @@ class Config:
     """Other names editors may use for a municipality, e.g. Gothenburg: Göteborg."""
     planned_visits: int = 52
     """How many municipalities the assignment was to visit (shown next to how many are known)."""
+    accessibility: AccessibilityConfig | None = None
+    """The accessibility statement at /tillganglighet/; without it the site has none (a note says so)."""
 
     @property
     def base_path(self) -> str:
@@ -170,6 +206,8 @@ _FOLDERS = ("content_dir", "layouts_dir", "static_dir")  # read from: inside the
 
 def _convert(key: str, hint: Any, value: Any, doc: Located, at: tuple[str | int, ...],
              path: Path | str, errors: list[SiteError]) -> Any:
+    if key == "accessibility":
+        return _convert_accessibility(value, doc, at, path, errors)
     if key in _SECTIONS:
         if not isinstance(value, dict):
             raise _Wrong(f"must be a mapping, not {type_name(value)}", f"indent '{key}:' options below it")
@@ -356,3 +394,111 @@ def _visit_dates(value: Any, doc: Located, at: tuple[str | int, ...], path: Path
             line = doc.line(*at, index) if isinstance(value, list) else doc.line(*at)
             errors.append(SiteError(path, line, exc.message, exc.hint))
     return tuple(sorted(found))
+
+
+# The accessibility statement (tillgänglighetsredogörelse). Lists and dates are read here; text
+# keys, and unknown keys with their did-you-mean, by _check_fields like every other section.
+_STATEMENT_LISTS = ("shortcomings", "tools")
+_STATEMENT_DATES = ("assessed", "statement_date", "updated")
+_STATEMENT_REQUIRED = {
+    "organisation": "add 'organisation: …', who stands behind the site, under 'accessibility:'",
+    "status": "add 'status: delvis förenlig' (or helt förenlig, inte förenlig) under 'accessibility:'",
+    "assessed": "add 'assessed: YYYY-MM-DD', the day the site was last assessed",
+    "statement_date": "add 'statement_date: YYYY-MM-DD', the day this statement was written",
+}
+_EMAIL = re.compile(r"[^@\s:/]+@[^@\s/]+\.[^@\s./]+")
+_PHONE = re.compile(r"\+?[0-9 ()-]+")
+
+
+def _convert_accessibility(value: Any, doc: Located, at: tuple[str | int, ...], path: Path | str,
+                           errors: list[SiteError]) -> AccessibilityConfig | None:
+    """Check the statement section; every missing or wrong fact is its own error at its line."""
+    if not isinstance(value, dict):
+        raise _Wrong(f"must be a mapping, not {type_name(value)}",
+                     "indent the statement's keys (organisation, status, email, …) below 'accessibility:'")
+    line, found = doc.line(*at), len(errors)
+    plain = {k: v for k, v in value.items() if k not in (*_STATEMENT_LISTS, *_STATEMENT_DATES)}
+    fields: dict[str, Any] = _check_fields(AccessibilityConfig, plain, doc, at, path, errors)
+    for key in _STATEMENT_LISTS:
+        if key in value:
+            fields[key] = _statement_list(key, value[key], doc, (*at, key), path, errors)
+    for key in _STATEMENT_DATES:
+        if key in value:
+            try:
+                fields[key] = parse_date(value[key])
+            except DateError as exc:
+                errors.append(SiteError(path, doc.line(*at, key), f"accessibility: {exc.message}", exc.hint))
+    for key, hint in _STATEMENT_REQUIRED.items():
+        if key not in value:
+            errors.append(SiteError(path, line, f"accessibility: '{key}' is missing", hint))
+        elif isinstance(fields.get(key), str) and not fields[key].strip():
+            errors.append(SiteError(path, doc.line(*at, key), f"accessibility: '{key}' is empty",
+                                    f"write the value after '{key}: '"))
+    errors.extend(_statement_problems(fields, doc, at, path, line))
+    if len(errors) > found:
+        return None
+    return AccessibilityConfig(**fields, line=line)
+
+
+def _statement_list(key: str, value: Any, doc: Located, at: tuple[str | int, ...], path: Path | str,
+                    errors: list[SiteError]) -> tuple[str, ...] | None:
+    """The items as tuple, or None when one is wrong (reported), so no later check misreads it."""
+    if not isinstance(value, list):
+        errors.append(SiteError(path, doc.line(*at), f"accessibility: '{key}' must be a list, not "
+                                f"{type_name(value)}", "write each item on its own line as '- …'"))
+        return None
+    items = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            empty = isinstance(item, str) or item is None
+            wrong = "is empty" if empty else f"must be text, not {type_name(item)}"
+            errors.append(SiteError(path, doc.line(*at, index), f"accessibility: an item of '{key}' {wrong}",
+                                    "write the item as a sentence, in quotes if it holds ': '"))
+        else:
+            items.append(" ".join(item.split()))
+    return tuple(items) if len(items) == len(value) else None
+
+
+def _statement_problems(fields: dict[str, Any], doc: Located, at: tuple[str | int, ...],
+                        path: Path | str, line: int) -> list[SiteError]:
+    """What the law and common sense ask of the facts once they have their types."""
+    found = []
+
+    def problem(key: str | None, message: str, hint: str) -> None:
+        where = doc.line(*at, key) if key else line
+        found.append(SiteError(path, where, f"accessibility: {message}", hint))
+
+    status = fields.get("status")
+    if isinstance(status, str) and status.strip() and status not in COMPLIANCE:
+        first = status.casefold().split()[0]  # 'delvis' for 'delvis förenlig' (no å, ä, ö in it)
+        guess = did_you_mean(status, COMPLIANCE) or next(
+            (f"did you mean '{s}'?" for s in COMPLIANCE if s.startswith(first)), None)
+        problem("status", f"unknown status '{status}'",
+                guess or f"use one of: {', '.join(COMPLIANCE)}")
+    elif status in COMPLIANCE[1:] and fields.get("shortcomings", ()) == ():
+        problem("status", f"a site that is {status} must list its 'shortcomings'",
+                "list what is not accessible under 'shortcomings:', one '- …' line each")
+    elif status == COMPLIANCE[0] and fields.get("shortcomings"):
+        problem("shortcomings", "a site that is helt förenlig has no 'shortcomings'",
+                "write 'status: delvis förenlig', or remove the shortcomings")
+    if not any(fields.get(key) for key in ("email", "form_url", "phone")):
+        problem(None, "no contact for reporting accessibility problems",
+                "add 'email: …', 'form_url: …' or 'phone: …' under 'accessibility:'")
+    email = fields.get("email")
+    if email and not _EMAIL.fullmatch(email):
+        problem("email", f"'email' '{email}' is not an e-mail address",
+                "write only the address, e.g. tillganglighet@example.se")
+    phone = fields.get("phone")
+    if phone and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 6):
+        problem("phone", f"'phone' '{phone}' is not a telephone number",
+                "write digits, spaces and dashes, e.g. 08-123 456 00 or +46 8 123 456 00")
+    for key in ("form_url", "supervisor_url"):
+        parts = urlsplit(fields.get(key) or "")
+        if key in fields and (parts.scheme not in ("http", "https") or not parts.netloc):
+            problem(key, f"'{key}' must be an absolute http(s) address, not '{fields[key]}'",
+                    "write the whole address, e.g. https://www.digg.se/")
+    statement_date, updated = fields.get("statement_date"), fields.get("updated")
+    if statement_date and updated and updated < statement_date:
+        problem("updated", f"'updated' {updated} is before 'statement_date' {statement_date}",
+                "updated is the day of the latest change, on or after the day the statement was written")
+    return found

@@ -17,6 +17,7 @@ from sbuv_site.markup import Rendered, render_inline, render_markdown
 from sbuv_site.municipalities import LookupProblem, Municipality, Registry
 from sbuv_site.pagination import Pager, paginate
 from sbuv_site.slugs import slugify
+from sbuv_site.statement import Statement, make_statement
 from sbuv_site.urls import Urls
 from sbuv_site.validate import PageFields, PostFields
 
@@ -142,6 +143,7 @@ class Site:
     places: tuple[Place, ...]  # visited municipalities, Swedish alphabetical order
     archive: tuple[ArchiveYear, ...]  # newest year first
     visit_count: int  # visits listed in config.yaml
+    statement: Statement | None  # the accessibility statement, when config.yaml has 'accessibility:'
     notes: tuple[str, ...]  # things the build left out on purpose (future posts, drafts)
 
 
@@ -176,14 +178,18 @@ def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFi
     tags = _make_tags(posts, urls, config.per_page)
     places = _make_places(posts, visits, urls)
     archive = _make_archive(posts, urls)
+    statement, statement_notes = make_statement(config, urls.accessibility())
+    notes.extend(statement_notes)
     own = {pager.url: "a page of the post list" for pager in home_pagers}
     own |= {pager.url: f"the tag page '{t.name}'" for t in tags for pager in t.pagers}
     own |= {p.url: f"the page of {p.municipality.name}" for p in places}
     own |= {y.url: f"the archive of {y.year}" for y in archive}
+    own |= {statement.url: "the accessibility statement"} if statement else {}
     own |= {urls.tags(): "the tag index", urls.municipalities(): "the municipality list",
             urls.map(): "the map", urls.archive(): "the archive", urls.not_found(): "the 404 page"}
     _check_collisions(all_posts, pages, own)
     return Site(
+        statement=statement,
         config=config, urls=urls, registry=registry, posts=posts, undated_drafts=undated,
         pages=tuple(sorted(pages, key=lambda p: (p.menu if p.menu is not None else 999, p.slug))),
         home_pagers=home_pagers, tags=tags, places=places, archive=archive,

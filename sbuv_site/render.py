@@ -86,6 +86,7 @@ class _Renderer:
             "archive_url": self.urls.archive(),
             "map_url": self.urls.map(),
             "favicon_url": self.urls.static("favicon.svg") if "favicon.svg" in assets else None,
+            "accessibility_url": site.statement.url if site.statement else None,
         }
         self.nav_items = [("Start", self.urls.home()), ("Karta", self.urls.map()),
                           ("Kommuner", self.urls.municipalities()), ("Taggar", self.urls.tags()),
@@ -143,6 +144,9 @@ class _Renderer:
         yield page("404.html", urls.not_found(), "Sidan finns inte", "")
         yield self._feed
         yield self._sitemap
+        if site.statement:
+            yield page("accessibility.html", site.statement.url, "Tillgänglighetsredogörelse", "",
+                       statement=site.statement)
         robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap())}\n".encode()
         yield partial(OutputFile, "robots.txt", robots)
 
@@ -201,6 +205,8 @@ class _Renderer:
         entries += [(urls.absolute(t.url), None) for t in site.tags]
         entries += [(urls.absolute(p.url), None) for p in site.places]
         entries += [(urls.absolute(y.url), None) for y in site.archive]
+        if site.statement:
+            entries.append((urls.absolute(site.statement.url), site.statement.changed.iso))
         return OutputFile("sitemap.xml", self._render("sitemap.xml", {"entries": entries}))
 
 

@@ -58,6 +58,9 @@ class Urls:
     def map(self) -> str:
         return self._at("/karta/")
 
+    def accessibility(self) -> str:
+        return self._at("/tillganglighet/")
+
     def feed(self) -> str:
         return self._at("/atom.xml")
 

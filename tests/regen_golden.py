@@ -18,6 +18,7 @@ PAGES = (
     "index.html", "sida/2/index.html", "2015/12/snofattigt-umea-i-forandring/index.html",
     "om-bloggen/index.html", "taggar/index.html", "taggar/samverkan/index.html",
     "kommuner/index.html", "arkiv/index.html", "arkiv/2016/index.html", "404.html",
+    "tillganglighet/index.html",
     "atom.xml", "sitemap.xml", "robots.txt",
 )
 

@@ -42,6 +42,7 @@ PAGES = {
     "archive-year": "/arkiv/2016/",
     "page": "/om-bloggen/",
     "not-found": "/404.html",
+    "statement": "/tillganglighet/",
 }
 
 
