@@ -11,7 +11,7 @@ import pytest
 from sbuv_site.build import BuildOptions, build
 from sbuv_site.config import COMPLIANCE, DIGG_URL, AccessibilityConfig, load_config, parse_config
 from sbuv_site.errors import SiteError, flatten
-from tests.conftest import NOW, ROOT, post
+from tests.conftest import BASE_CONFIG, NOW, ROOT, post
 from tests.htmltree import Node, parse_file
 
 GOOD = """\
@@ -243,8 +243,10 @@ def test_a_fully_compliant_site_says_so_and_lists_no_shortcomings(scratch_site: 
     assert article.find_all("ul", class_="shortcomings") == [] and article.find_all("h3") == []
     assert "Vi känner inte till något innehåll på webbplatsen som inte är tillgängligt." in article.text()
     assert sentence(article.find("p", class_="meta-dates")) == "Redogörelsen skrevs den 12 januari 2026."
-    assert report.notes == ("config.yaml:5: the accessibility contact 'https://www.example.se/kontakt/' is a "
-                            "placeholder address; put in a real one before publishing",)
+    form_line = BASE_CONFIG.count("\n") + 1  # the accessibility: line
+    assert report.notes == (f"config.yaml:{form_line}: the accessibility contact "
+                            "'https://www.example.se/kontakt/' is a placeholder address; "
+                            "put in a real one before publishing",)
 
 
 def test_a_site_without_the_section_builds_without_the_page_and_says_so(
