@@ -9,9 +9,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sbuv_site"
 
 # A module may import only modules listed before it (Zola's crate DAG).
 LAYERS = [
-    "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "load", "validate",
-    "sanitize", "markup", "urls", "pagination", "model", "visitmap", "render", "parallel", "write", "build",
-    "check", "serve", "importer", "cli", "__main__",
+    "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "sitefiles", "load",
+    "validate", "sanitize", "markup", "urls", "pagination", "model", "visitmap", "render", "parallel",
+    "write", "build", "check", "serve", "importer", "cli", "__main__",
 ]
 PURE = {"validate", "model", "render", "visitmap", "markup", "pagination", "urls", "sanitize"}
 # Attribute names that only file access uses (str.replace and Token.copy are not in it: the

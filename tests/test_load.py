@@ -116,9 +116,6 @@ def test_empty_front_matter_is_no_keys() -> None:
     ("---\ntitle: A\ndate: 2015-12-01\ntitle: B\n---\n",
      "content/posts/besok.md:4: key 'title' is given twice\n"
      "  hint: keep one of them; YAML would silently use the last"),
-    ("---\ntitle: A\x0cB\n---\n",
-     "content/posts/besok.md:2: invalid YAML: the control character U+000C is not allowed\n"
-     "  hint: delete it (it is invisible in most editors; retype the line)"),
 ])
 def test_yaml_mistakes_are_named_at_their_line_in_the_file(text: str, expected: str) -> None:
     assert problem(text) == expected
@@ -130,7 +127,7 @@ def test_a_recursive_alias_is_read_without_looping() -> None:
 
 
 def test_line_separators_pasted_from_a_word_processor_do_not_shift_lines() -> None:
-    doc = read("---\ntitle: Ett\u2028två\x85tre\ndate: 2015-12-01\n---\n")
+    doc = read("---\ntitle: Ett\u2028två\u2029tre\ndate: 2015-12-01\n---\n")
     assert doc.front.value["title"] == "Ett två tre"  # type: ignore[attr-defined]
     assert doc.front.line("date") == 3  # type: ignore[attr-defined]
     assert problem("---\ntitle: Ett\u2028två\ndate: 2015-12-01\ntags: [a\n---\n").startswith(
@@ -182,8 +179,9 @@ GOOD = "---\ntitle: A\n---\nText.\n"
 def test_load_sources_reads_posts_and_pages_sorted_by_kind_and_path(tmp_path: Path) -> None:
     write(tmp_path, {
         "content/posts/b.md": GOOD, "content/posts/2015/a.md": GOOD, "content/posts/a.md": GOOD,
-        "content/pages/om.md": GOOD, "content/posts/notes.txt": "not a post",
+        "content/pages/om.md": GOOD, "content/posts/besok.md~": "a backup", "content/posts/#b.md#": "",
         "content/posts/.hidden.md": "not read", "content/posts/.git/x.md": "not read",
+        "content/posts/.besok.md.swp": "", "content/posts/~$besok.docx": "", "content/posts/Thumbs.db": "",
         "content/import-dates.yaml": "not content",
     })
     docs = load_sources(tmp_path, "content")
