@@ -13,7 +13,7 @@ from typing import TypeVar
 from markdown_it import MarkdownIt
 
 from sbuv_site.config import load_config
-from sbuv_site.load import load_sources, load_static
+from sbuv_site.load import load_inputs
 from sbuv_site.markup import Rendered, make_markdown, render_markdown
 from sbuv_site.model import Site, build_site
 from sbuv_site.municipalities import load_registry
@@ -62,8 +62,8 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
     output = options.output or root / config.output_dir
     check_output_dir(output, root)
     registry = load_registry()
-    documents = _timed(clock, "load", lambda: load_sources(root, config.content_dir))
-    static = _timed(clock, "load", lambda: load_static(root, config.static_dir))
+    documents, static = _timed(clock, "load",
+                               lambda: load_inputs(root, config.content_dir, config.static_dir))
     posts, pages = _timed(clock, "validate",
                           lambda: validate(documents, registry, config.aliases, config.zone))
     now = options.now or datetime.now(UTC)

@@ -41,8 +41,24 @@ def load_sources(root: Path, content_dir: str) -> tuple[SourceDocument, ...]:
     an error, since it would silently not be published, except hidden files and editors'
     leftovers (`besok.md~`, `#besok.md#`, `~$besok.docx`), which are skipped.
     """
-    documents: list[SourceDocument] = []
     errors: list[SiteError] = []
+    documents = _read_sources(root, content_dir, errors)
+    raise_all(errors)
+    return documents
+
+
+def load_inputs(root: Path, content_dir: str,
+                static_dir: str) -> tuple[tuple[SourceDocument, ...], tuple[StaticFile, ...]]:
+    """Posts and pages, and the static files: the problems of both folders reported at once."""
+    errors: list[SiteError] = []
+    documents = _read_sources(root, content_dir, errors)
+    static = _read_static(root, static_dir, errors)
+    raise_all(errors)
+    return documents, static
+
+
+def _read_sources(root: Path, content_dir: str, errors: list[SiteError]) -> tuple[SourceDocument, ...]:
+    documents: list[SourceDocument] = []
     scope = Scope.for_folder(root, content_dir)
     for kind in KINDS:
         folder = root / content_dir / kind
@@ -57,7 +73,6 @@ def load_sources(root: Path, content_dir: str) -> tuple[SourceDocument, ...]:
                 documents.append(read_source(raw, shown, kind))
             except SiteError as err:
                 errors.append(err)
-    raise_all(errors)
     return tuple(sorted(documents, key=lambda d: (d.kind, str(d.path))))
 
 
@@ -126,9 +141,15 @@ def _leading_newlines(text: str) -> int:
 
 def load_static(root: Path, static_dir: str) -> tuple[StaticFile, ...]:
     """Every file of the static folder (hidden files skipped), sorted by path; all errors at once."""
+    errors: list[SiteError] = []
+    files = _read_static(root, static_dir, errors)
+    raise_all(errors)
+    return files
+
+
+def _read_static(root: Path, static_dir: str, errors: list[SiteError]) -> tuple[StaticFile, ...]:
     folder = root / static_dir
     scope = Scope.for_folder(root, static_dir)
-    errors: list[SiteError] = []
     files = []
     for path in walk(folder, scope, errors):
         relpath = path.relative_to(folder).as_posix()
@@ -139,7 +160,6 @@ def load_static(root: Path, static_dir: str) -> tuple[StaticFile, ...]:
             errors.append(err)
             continue
         files.append(StaticFile(relpath, data))
-    raise_all(errors)
     return tuple(sorted(files, key=lambda f: f.relpath))
 
 

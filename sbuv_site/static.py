@@ -29,7 +29,8 @@ def check_static_addresses(static: Sequence[StaticFile], outputs: Sequence[str],
     """
     counts = Counter(outputs)
     mine = {f.relpath for f in static}
-    made = sorted(path for path, count in counts.items() if path not in mine or count > 1)
+    made = sorted((path for path, count in counts.items() if path not in mine or count > 1),
+                  key=lambda path: (path.count("/"), path))  # a folder's own page before those below it
     folders: dict[str, str] = {}
     for path in made:
         for parent in PurePosixPath(path).parents:
