@@ -69,7 +69,8 @@ def _read_sources(root: Path, content_dir: str, errors: list[SiteError]) -> tupl
             try:
                 if not is_markdown(path.name):
                     raise _not_markdown(shown, scope.shown(folder))
-                raw = read_bounded(path, shown, scope, MAX_SOURCE_BYTES, partial(_too_big, path=shown))
+                raw = read_bounded(path, shown, scope, MAX_SOURCE_BYTES, partial(_too_big, path=shown),
+                                   folder_inside=True)
                 documents.append(read_source(raw, shown, kind))
             except SiteError as err:
                 errors.append(err)
@@ -155,7 +156,8 @@ def _read_static(root: Path, static_dir: str, errors: list[SiteError]) -> tuple[
         relpath = path.relative_to(folder).as_posix()
         shown = scope.shown(path)
         try:
-            data = read_bounded(path, shown, scope, MAX_STATIC_BYTES, partial(_static_too_big, path=shown))
+            data = read_bounded(path, shown, scope, MAX_STATIC_BYTES, partial(_static_too_big, path=shown),
+                                folder_inside=True)
         except SiteError as err:
             errors.append(err)
             continue

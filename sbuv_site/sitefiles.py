@@ -54,9 +54,9 @@ class Scope:
 
     def shown(self, path: Path | str) -> Path:
         """A path as messages show it: relative to the site root when it lies inside it."""
-        full = os.path.normpath(os.path.abspath(path))
-        site = self.bases[0]
-        return Path(os.path.relpath(full, site)) if _within(full, site) and full != site else Path(full)
+        full = os.path.abspath(path)
+        site = self.bases[0].rstrip(os.sep) + os.sep
+        return Path(full[len(site):]) if full.startswith(site) else Path(full)
 
     def escape(self, path: Path) -> tuple[Path, str] | None:
         """The link that leads path out of the site, and its target; None when path stays inside."""
@@ -85,7 +85,8 @@ def walk(folder: Path, scope: Scope, errors: list[SiteError]) -> list[Path]:
 
     Links to folders are followed when they stay inside the site; a link out of it, or one
     that leads back to a folder already read (a loop), is added to errors and not entered.
-    The paths returned are not checked yet: `check_file` does that just before reading.
+    The folders of the paths returned lie inside the site; the files themselves are checked
+    by `check_file` just before reading (with folder_inside=True).
     """
     if folder.is_symlink() and not folder.exists():
         errors.append(SiteError(scope.shown(folder), None, "broken symbolic link",
@@ -128,17 +129,22 @@ def walk(folder: Path, scope: Scope, errors: list[SiteError]) -> list[Path]:
     return found
 
 
-def check_file(path: Path, shown: Path | str, scope: Scope) -> os.stat_result:
-    """Refuse a broken link, a link out of the site, and anything that is not an ordinary file."""
+def check_file(path: Path, shown: Path | str, scope: Scope, folder_inside: bool = False) -> os.stat_result:
+    """Refuse a broken link, a link out of the site, and anything that is not an ordinary file.
+
+    folder_inside says the file's folder is known to lie inside the site (`walk` found it):
+    then only a file that is itself a link needs its target resolved.
+    """
     try:
         info = os.lstat(path)
-        if stat.S_ISLNK(info.st_mode):
+        is_link = stat.S_ISLNK(info.st_mode)
+        if is_link:
             if not os.path.exists(path):
                 raise SiteError(shown, None, "broken symbolic link", "remove the link or restore its target")
             info = os.stat(path)
     except OSError as exc:
         raise _unreadable(shown, exc) from None
-    escape = scope.escape(path)
+    escape = scope.escape(path) if is_link or not folder_inside else None
     if escape:
         link, target = escape
         itself = link == Path(os.path.abspath(path))
@@ -152,13 +158,13 @@ def check_file(path: Path, shown: Path | str, scope: Scope) -> os.stat_result:
 
 
 def read_bounded(path: Path, shown: Path | str, scope: Scope, limit: int,
-                 too_big: Callable[[int], SiteError]) -> bytes:
+                 too_big: Callable[[int], SiteError], folder_inside: bool = False) -> bytes:
     """The bytes of one checked file, reading at most limit + 1 of them.
 
     The file is opened without blocking, and checked again once open, so a file that
     became a FIFO after `check_file` still cannot stall the build.
     """
-    info = check_file(path, shown, scope)
+    info = check_file(path, shown, scope, folder_inside)
     if info.st_size > limit:
         raise too_big(info.st_size)
     chunks: list[bytes] = []

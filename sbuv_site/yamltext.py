@@ -108,15 +108,16 @@ def decode_text(raw: bytes, path: Path | str) -> str:
                  else f"byte 0x{raw[exc.start : exc.start + 1].hex()} is not valid UTF-8 here")
         raise SiteError(path, line, f"file is not UTF-8 ({guess})", hint) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    found = _INVISIBLE.search(text)
+    found = INVISIBLE.search(text)
     if found:
         raise _invisible_character(found.group(), text.count("\n", 0, found.start()) + 1, path)
     return text
 
 
-# C0 controls but tab and newline (CR is gone by then), DEL, C1 controls (NEL included),
-# the bidi embeddings, overrides and isolates, and the two noncharacters YAML refuses.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+# What decode_text refuses: C0 controls but tab and newline (CR is gone by then), DEL, C1
+# controls (NEL included), the bidi embeddings, overrides and isolates, and the two
+# noncharacters YAML refuses.
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 _CONTROL_NAMES = {"\x08": "BACKSPACE", "\x0b": "LINE TABULATION", "\x0c": "FORM FEED", "\x1b": "ESCAPE",
                   "\x7f": "DELETE", "\x85": "NEXT LINE",
                   "\ufffe": "not a character", "\uffff": "not a character"}
