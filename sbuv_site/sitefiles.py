@@ -33,12 +33,15 @@ class Scope:
 
     That is the site root and, when config.yaml deliberately names a folder outside the
     site (`layouts_dir: ../theme/layouts`), that folder. A folder inside the site that is
-    itself a link out of it is a link like any other: refused.
+    itself a link out of it is a link like any other: refused. So is a link to a hidden
+    file or folder of the site (`static/x -> ../.git/config`, `../.env`): hidden files are
+    never published, and a link must not publish them either.
     """
 
     root: Path  # the site root, as given
     bases: tuple[str, ...]  # absolute, not resolved: the root and the configured outside folder
     trusted: tuple[str, ...]  # the same, resolved: a file's real path must lie in one of them
+    folder: str  # the configured folder, resolved (hidden names are looked for below it)
 
     @classmethod
     def for_folder(cls, root: Path | str, folder: Path | str) -> Scope:
@@ -46,11 +49,22 @@ class Scope:
         site = os.path.normpath(os.path.abspath(root))
         configured = os.path.normpath(os.path.join(site, folder))
         bases = (site,) if _within(configured, site) else (site, configured)
-        return cls(Path(root), bases, tuple(os.path.realpath(base) for base in bases))
+        return cls(Path(root), bases, tuple(os.path.realpath(base) for base in bases),
+                   os.path.realpath(configured))
+
+    def refusal(self, real: str) -> str | None:
+        """Why a resolved path may not be read ('outside the site', 'hidden'), or None."""
+        if not any(_within(real, base) for base in self.trusted):
+            return "outside the site"
+        base = next(b for b in (self.folder, *self.trusted) if _within(real, b))
+        below = real[len(base.rstrip(os.sep)) + 1:]  # the folder's own name may start with '.'
+        if any(part.startswith(".") for part in below.split(os.sep)):
+            return "a hidden file or folder of the site"
+        return None
 
     def holds(self, real: str) -> bool:
-        """True when a resolved path lies inside the site (or the configured outside folder)."""
-        return any(_within(real, base) for base in self.trusted)
+        """True when a resolved path may be read: inside the site, and not hidden there."""
+        return self.refusal(real) is None
 
     def shown(self, path: Path | str) -> Path:
         """A path as messages show it: relative to the site root when it lies inside it."""
@@ -70,10 +84,18 @@ class Scope:
                 return step, os.path.realpath(step)
         return full, os.path.realpath(full)
 
-    def link_error(self, link: Path, target: str, what: str = "file") -> SiteError:
-        """The message for a link out of the site: never publish what it points to."""
-        return SiteError(self.shown(link), None, f"symbolic link to {target}, which is outside the site",
-                         f"copy the {what} into the site, or remove the link")
+    def link_error(self, link: Path, target: str, what: str = "file", shown: Path | str | None = None,
+                   via_folder: bool = False) -> SiteError:
+        """The message for a link out of the site: never publish what it points to.
+
+        shown names the file as the caller does; via_folder says the link is a folder above it.
+        """
+        reason = self.refusal(target) or "outside the site"
+        hint = f"copy the {what} into the site, or remove the link"
+        if via_folder:
+            hint = f"the link {self.shown(link)} leads there: remove it"
+        return SiteError(shown if shown is not None else self.shown(link), None,
+                         f"symbolic link to {target}, which is {reason}", hint)
 
 
 def _within(path: str, base: str) -> bool:
@@ -147,10 +169,7 @@ def check_file(path: Path, shown: Path | str, scope: Scope, folder_inside: bool 
     escape = scope.escape(path) if is_link or not folder_inside else None
     if escape:
         link, target = escape
-        itself = link == Path(os.path.abspath(path))
-        raise SiteError(shown, None, f"symbolic link to {target}, which is outside the site",
-                        "copy the file into the site, or remove the link" if itself
-                        else f"the link {scope.shown(link)} leads out of the site: remove it")
+        raise scope.link_error(link, target, shown=shown, via_folder=link != Path(os.path.abspath(path)))
     for test, kind in _NOT_ORDINARY:
         if test(info.st_mode):
             raise SiteError(shown, None, f"not an ordinary file: it is {kind}", _ORDINARY)

@@ -320,3 +320,37 @@ def test_a_changed_layout_is_read_again(tmp_path: Path) -> None:
     (root / "layouts/page.html").write_text("två", encoding="utf-8")
     os.utime(root / "layouts/page.html", (1, 1))
     assert env.get_template("page.html").render() == "två"
+
+
+def test_a_link_to_a_hidden_file_or_folder_of_the_site_is_refused(tmp_path: Path) -> None:
+    root = site(tmp_path, {".git/config": "[remote]\nurl = https://token@example.org/\n",
+                           "static/.env": "SECRET=1\n", "static/site.css": "body {}\n"})
+    os.symlink("../.git/config", root / "static/git.txt")
+    os.symlink(".env", root / "static/env.txt")
+    os.symlink("../.git", root / "static/git")
+    assert problems(lambda: load_static(root, "static")) == [
+        f"static/env.txt: symbolic link to {os.path.realpath(root / 'static/.env')}, which is a hidden file "
+        "or folder of the site\n  hint: copy the file into the site, or remove the link",
+        f"static/git: symbolic link to {os.path.realpath(root / '.git')}, which is a hidden file or folder "
+        "of the site\n  hint: copy the folder into the site, or remove the link",
+        f"static/git.txt: symbolic link to {os.path.realpath(root / '.git/config')}, which is a hidden file "
+        "or folder of the site\n  hint: copy the file into the site, or remove the link"]
+
+
+def test_a_configured_folder_may_itself_have_a_hidden_name(tmp_path: Path) -> None:
+    root = site(tmp_path, {".tema/static/site.css": "body {}\n", ".tema/static/.dold": "x"})
+    os.symlink("site.css", root / ".tema/static/lank.css")
+    assert [f.relpath for f in load_static(root, ".tema/static")] == ["lank.css", "site.css"]
+
+
+def test_a_file_below_a_folder_link_out_of_the_site_names_the_link(tmp_path: Path) -> None:
+    outside = tmp_path / "annan"
+    outside.mkdir()
+    (outside / "bas.html").write_text("utanför", encoding="utf-8")
+    root = layouts(tmp_path, {})
+    os.symlink(outside, root / "layouts/delat")
+    with pytest.raises(SiteError) as caught:
+        env_for(root).get_template("delat/bas.html")
+    assert caught.value.format() == (
+        f"layouts/delat/bas.html: symbolic link to {outside}, which is outside the site\n"
+        "  hint: the link layouts/delat leads there: remove it")
