@@ -93,14 +93,12 @@ def test_a_fifo_in_static_and_a_link_to_one_are_refused(tmp_path: Path,
         "2 problems; nothing was written."]
 
 
-def test_a_socket_in_static_is_refused(tmp_path: Path) -> None:
+def test_a_socket_in_static_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = site(tmp_path, {"static/site.css": "body {}\n"})
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        os.chdir(root / "static")  # a socket path is limited to ~100 bytes: bind a short one
-        try:
+        with monkeypatch.context() as local:
+            local.chdir(root / "static")  # a socket path is limited to ~100 bytes: bind a short one
             sock.bind("uttag")
-        finally:
-            os.chdir(tmp_path)
         assert problems(lambda: load_static(root, "static")) == [
             f"static/uttag: not an ordinary file: it is a socket\n{ORDINARY_HINT}"]
 
