@@ -13,14 +13,14 @@ from typing import TypeVar
 from markdown_it import MarkdownIt
 
 from sbuv_site.config import load_config
-from sbuv_site.load import load_sources, load_static
+from sbuv_site.load import load_inputs
 from sbuv_site.markup import Rendered, make_markdown, render_markdown
-from sbuv_site.model import build_site
+from sbuv_site.model import Site, build_site
 from sbuv_site.municipalities import load_registry
 from sbuv_site.outputguard import DEFAULT_WAIT, check_output_dir
 from sbuv_site.parallel import run_shared, split, worker_count
 from sbuv_site.render import OutputFile, make_environment, render_site
-from sbuv_site.static import StaticFile
+from sbuv_site.static import StaticFile, check_static_addresses
 from sbuv_site.validate import PageFields, PostFields, validate
 from sbuv_site.write import check_well_formed, claim_output, write_output
 
@@ -66,8 +66,8 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
     target = check_output_dir(output, root, config, options.force)
     with claim_output(target, options.wait, output) as lock:  # one build at a time, from here to the swap
         registry = load_registry()
-        documents = _timed(clock, "load", lambda: load_sources(root, config.content_dir))
-        static = _timed(clock, "load", lambda: load_static(root, config.static_dir))
+        documents, static = _timed(clock, "load",
+                                   lambda: load_inputs(root, config.content_dir, config.static_dir))
         posts, pages = _timed(clock, "validate",
                               lambda: validate(documents, registry, config.aliases, config.zone))
         now = options.now or datetime.now(UTC)
@@ -77,10 +77,11 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
         site = _timed(clock, "model", lambda: build_site(
             posts, pages, config, registry, md, drafts=options.drafts, future=options.future, now=now,
             bodies=bodies))
-        env = make_environment(str(root / config.layouts_dir), config.layouts_dir)
+        env = make_environment(str(root / config.layouts_dir), config.layouts_dir, str(root))
         epoch = source_date_epoch()
         files = _timed(clock, "render", lambda: sorted(run_shared(
             lambda k, n: render_site(site, env, static, epoch, (k, n)), workers), key=lambda f: f.relpath))
+        check_static_addresses(static, [f.relpath for f in files], page_owner(site), config.static_dir)
         made_by, copied = xml_sources(files, static, config.layouts_dir, config.static_dir)
         _timed(clock, "check", lambda: check_well_formed(files, made_by, copied))  # feed, sitemap, SVG
         written = _timed(clock, "write", lambda: write_output(files, output, lock))
@@ -105,6 +106,20 @@ def render_bodies(md: MarkdownIt, documents: Sequence[PostFields | PageFields],
         return [(doc.path, render_markdown(md, doc.body)) for doc in split(documents, k, n)]
 
     return dict(run_shared(share, workers))
+
+
+def page_owner(site: Site) -> Callable[[str], str]:
+    """Names the page a built file belongs to, for messages: 'the map (/karta/)'."""
+    urls = site.urls
+    named = {urls.home(): "the home page", urls.map(): "the map", urls.feed(): "the feed",
+             urls.sitemap(): "the sitemap", urls.robots(): "robots.txt", urls.not_found(): "the 404 page",
+             urls.archive(): "the archive", urls.tags(): "the tag index",
+             urls.municipalities(): "the municipality list"}
+    named |= {p.url: f"the post {p.source.path}" for p in (*site.posts, *site.undated_drafts)}
+    named |= {p.url: f"the page {p.source.path}" for p in site.pages}
+    by_path = {urls.output_path(url): f"{what} ({url})" for url, what in named.items()}
+    return lambda relpath: by_path.get(
+        relpath, f"the page {urls.base_path}{relpath.removesuffix('index.html')}")
 
 
 def source_date_epoch() -> datetime | None:

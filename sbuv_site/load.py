@@ -1,20 +1,24 @@
-"""Read content/ into SourceDocuments: strict UTF-8, BOM and CRLF tolerated, front matter split off."""
+"""Read content/ into SourceDocuments (strict UTF-8, BOM and CRLF tolerated, front matter split
+off) and static/ into StaticFiles; sitefiles decides which files may be read at all."""
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from frontmatter.default_handlers import YAMLHandler
 
 from sbuv_site.errors import SiteError, raise_all
+from sbuv_site.sitefiles import Scope, read_bounded, walk
 from sbuv_site.static import StaticFile
 from sbuv_site.yamltext import Located, decode_text, parse_yaml
 
 KINDS = ("posts", "pages")
 MAX_SOURCE_BYTES = 1_000_000  # the longest real post is 7 kB; a 5 MB one takes 5-20 s to render
+MAX_STATIC_BYTES = 100_000_000  # a report as PDF is a few MB; every static file is held in memory
+MARKDOWN_SUFFIXES = (".md", ".markdown")  # compared in lower case
 _BOUNDARY = re.compile(r"-{3,}[ \t]*$")  # the front matter's first line, as python-frontmatter reads it
 _HANDLER = YAMLHandler()
 
@@ -31,45 +35,65 @@ class SourceDocument:
 
 
 def load_sources(root: Path, content_dir: str) -> tuple[SourceDocument, ...]:
-    """Read every content/posts/**.md and content/pages/**.md, sorted by path; all errors at once."""
-    documents: list[SourceDocument] = []
+    """Read every post and page under content/posts and content/pages, sorted; all errors at once.
+
+    A post is a `.md` or `.markdown` file, in any case (`.MD` too). Any other file there is
+    an error, since it would silently not be published, except hidden files and editors'
+    leftovers (`besok.md~`, `#besok.md#`, `~$besok.docx`), which are skipped.
+    """
     errors: list[SiteError] = []
+    documents = _read_sources(root, content_dir, errors)
+    raise_all(errors)
+    return documents
+
+
+def load_inputs(root: Path, content_dir: str,
+                static_dir: str) -> tuple[tuple[SourceDocument, ...], tuple[StaticFile, ...]]:
+    """Posts and pages, and the static files: the problems of both folders reported at once."""
+    errors: list[SiteError] = []
+    documents = _read_sources(root, content_dir, errors)
+    static = _read_static(root, static_dir, errors)
+    raise_all(errors)
+    return documents, static
+
+
+def _read_sources(root: Path, content_dir: str, errors: list[SiteError]) -> tuple[SourceDocument, ...]:
+    documents: list[SourceDocument] = []
+    scope = Scope.for_folder(root, content_dir)
     for kind in KINDS:
-        for path in _markdown_files(root / content_dir / kind, root, errors):
+        folder = root / content_dir / kind
+        for path in walk(folder, scope, errors):
+            if is_leftover(path.name):
+                continue
+            shown = scope.shown(path)
             try:
-                _check_size(path.stat().st_size, path.relative_to(root))
-                documents.append(read_source(path.read_bytes(), path.relative_to(root), kind))
+                if not is_markdown(path.name):
+                    raise _not_markdown(shown, scope.shown(folder))
+                raw = read_bounded(path, shown, scope, MAX_SOURCE_BYTES, partial(_too_big, path=shown),
+                                   folder_inside=True)
+                documents.append(read_source(raw, shown, kind))
             except SiteError as err:
                 errors.append(err)
-    raise_all(errors)
     return tuple(sorted(documents, key=lambda d: (d.kind, str(d.path))))
 
 
-def _markdown_files(folder: Path, root: Path, errors: list[SiteError]) -> list[Path]:
-    """All .md files under folder in sorted order, following links but refusing loops."""
-    found: list[Path] = []
-    seen: set[str] = set()
-    if not folder.is_dir():
-        return found
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-        real = os.path.realpath(dirpath)
-        if real in seen:
-            errors.append(SiteError(Path(dirpath).relative_to(root), None,
-                                    "symbolic link loop: this folder leads back to one already read",
-                                    f"remove the link; it points to {real}"))
-            dirnames[:] = []
-            continue
-        seen.add(real)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if name.endswith(".md") and not name.startswith("."):
-                if not path.exists():
-                    errors.append(SiteError(path.relative_to(root), None, "broken symbolic link",
-                                            "remove the link or restore its target"))
-                    continue
-                found.append(path)
-    return found
+def is_markdown(name: str) -> bool:
+    """A post or page file: `.md` or `.markdown`, upper or lower case, as Hugo and editors read them."""
+    return name.lower().endswith(MARKDOWN_SUFFIXES)
+
+
+def is_leftover(name: str) -> bool:
+    """A file an editor or the system leaves beside a post (a backup, a lock): never a post."""
+    lower = name.lower()
+    return (name.endswith("~") or name.startswith("~$") or (name.startswith("#") and name.endswith("#"))
+            or lower.endswith((".swp", ".swo", ".swx")) or lower in ("thumbs.db", "desktop.ini"))
+
+
+def _not_markdown(shown: Path, folder: Path) -> SiteError:
+    stem = shown.name.split(".", 1)[0] or shown.name
+    return SiteError(shown, None, "not a Markdown file (.md), so it would not be published",
+                     f"if it is a post or page, save it as Markdown named '{stem}.md'; otherwise move it "
+                     f"out of {folder.as_posix()}/ (images and documents belong in static/)")
 
 
 def read_source(raw: bytes, path: Path, kind: str) -> SourceDocument:
@@ -103,9 +127,13 @@ def read_source(raw: bytes, path: Path, kind: str) -> SourceDocument:
 def _check_size(size: int, path: Path) -> None:
     """Refuse a file far larger than any post: it is pasted data, and would stall every build."""
     if size > MAX_SOURCE_BYTES:
-        raise SiteError(path, None, f"file is {size / 1e6:.1f} MB; a post or page may be at most "
-                        f"{MAX_SOURCE_BYTES / 1e6:.0f} MB",
-                        "split it into several posts, or remove pasted data (put images in static/)")
+        raise _too_big(size, path)
+
+
+def _too_big(size: int, path: Path) -> SiteError:
+    return SiteError(path, None, f"file is {size / 1e6:.1f} MB; a post or page may be at most "
+                     f"{MAX_SOURCE_BYTES / 1e6:.0f} MB",
+                     "split it into several posts, or remove pasted data (put images in static/)")
 
 
 def _leading_newlines(text: str) -> int:
@@ -113,13 +141,31 @@ def _leading_newlines(text: str) -> int:
 
 
 def load_static(root: Path, static_dir: str) -> tuple[StaticFile, ...]:
-    """Every file of the static folder (hidden files skipped), sorted by path."""
+    """Every file of the static folder (hidden files skipped), sorted by path; all errors at once."""
+    errors: list[SiteError] = []
+    files = _read_static(root, static_dir, errors)
+    raise_all(errors)
+    return files
+
+
+def _read_static(root: Path, static_dir: str, errors: list[SiteError]) -> tuple[StaticFile, ...]:
     folder = root / static_dir
-    if not folder.is_dir():
-        return ()
+    scope = Scope.for_folder(root, static_dir)
     files = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-            files.append(StaticFile(rel.as_posix(), path.read_bytes()))
-    return tuple(files)
+    for path in walk(folder, scope, errors):
+        relpath = path.relative_to(folder).as_posix()
+        shown = scope.shown(path)
+        try:
+            data = read_bounded(path, shown, scope, MAX_STATIC_BYTES, partial(_static_too_big, path=shown),
+                                folder_inside=True)
+        except SiteError as err:
+            errors.append(err)
+            continue
+        files.append(StaticFile(relpath, data))
+    return tuple(sorted(files, key=lambda f: f.relpath))
+
+
+def _static_too_big(size: int, path: Path) -> SiteError:
+    return SiteError(path, None, f"file is {size / 1e6:.1f} MB; a static file may be at most "
+                     f"{MAX_STATIC_BYTES / 1e6:.0f} MB",
+                     "publish large files (video, archives) elsewhere and link to them")

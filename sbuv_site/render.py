@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -13,12 +14,14 @@ from pathlib import PurePath
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from sbuv_site import model
 from sbuv_site.dates import format_date_sv, to_rfc3339
 from sbuv_site.errors import SiteError
 from sbuv_site.model import Place, Post, Site
+from sbuv_site.sitefiles import Scope, read_layout
 from sbuv_site.static import StaticFile
 from sbuv_site.visitmap import PlaceFact, locator_svg, map_facts, visit_map_svg
 
@@ -211,12 +214,26 @@ class _Renderer:
 
 
 class LayoutLoader(jinja2.FileSystemLoader):
-    """Loads layouts from a folder and knows how to name them in messages ('layouts/post.html')."""
+    """Loads layouts from a folder and knows how to name them in messages ('layouts/post.html').
 
-    def __init__(self, folder: str, label: str) -> None:
+    Reads through sitefiles, so a layout (or an `{% include %}`d file) that is a link out of
+    the site, a FIFO or a device is a SiteError naming it, never read into a page.
+    """
+
+    def __init__(self, folder: str, label: str, root: str | None = None) -> None:
         super().__init__(folder)
         self.folder = str(PurePath(self.searchpath[0]))
         self.label = label.rstrip("/")
+        self.scope = Scope.for_folder(root or folder, folder)
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        filename = posixpath.normpath(posixpath.join(self.folder, *split_template_path(template)))
+        found = read_layout(filename, f"{self.label}/{template}", self.scope)
+        if found is None:
+            raise jinja2.TemplateNotFound(template)
+        text, uptodate = found
+        return text, filename, uptodate
 
 
 def _layout_path(env: jinja2.Environment, name: str) -> str:
@@ -254,10 +271,14 @@ def _explain_undefined(text: str, template: str, context: Mapping[str, Any]) -> 
             f"available: {', '.join(sorted(context))}")
 
 
-def make_environment(layouts: str, label: str = "layouts") -> jinja2.Environment:
-    """The Jinja environment: strict (a missing variable is an error), autoescaped HTML/XML/SVG."""
+def make_environment(layouts: str, label: str = "layouts", root: str | None = None) -> jinja2.Environment:
+    """The Jinja environment: strict (a missing variable is an error), autoescaped HTML/XML/SVG.
+
+    Layouts are read only from inside root (the site), or from the layouts folder itself
+    when config.yaml puts it outside the site; without root, only from that folder.
+    """
     env = jinja2.Environment(
-        loader=LayoutLoader(layouts, label),
+        loader=LayoutLoader(layouts, label, root),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

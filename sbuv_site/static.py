@@ -1,8 +1,13 @@
-"""Files of the static folder, as the build reads them."""
+"""Files of the static folder, as the build reads them, and the addresses they may not take."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from sbuv_site.errors import SiteError, raise_all
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,3 +16,35 @@ class StaticFile:
 
     relpath: str
     data: bytes
+
+
+def check_static_addresses(static: Sequence[StaticFile], outputs: Sequence[str],
+                           owner: Callable[[str], str], folder: str) -> None:
+    """Refuse a static file at the address of a page the site makes: one would replace the other.
+
+    outputs are the relpaths of every built file (static ones included, so a clash shows as a
+    relpath given twice); owner names the page a relpath belongs to ("the map (/karta/)").
+    Also refused: a static file named like a folder a page needs (static/karta beside
+    /karta/), and a page's file where a static file needs a folder (static/atom.xml/x.png).
+    """
+    counts = Counter(outputs)
+    mine = {f.relpath for f in static}
+    made = sorted((path for path, count in counts.items() if path not in mine or count > 1),
+                  key=lambda path: (path.count("/"), path))  # a folder's own page before those below it
+    folders: dict[str, str] = {}
+    for path in made:
+        for parent in PurePosixPath(path).parents:
+            folders.setdefault(parent.as_posix(), path)
+    errors = []
+    hint = "rename or move the static file; the site makes that address itself"
+    for file in static:
+        shown = f"{folder.rstrip('/')}/{file.relpath}"
+        above = [p.as_posix() for p in PurePosixPath(file.relpath).parents if p.as_posix() in made]
+        if counts[file.relpath] > 1:
+            errors.append(SiteError(shown, None, f"static file has the address of {owner(file.relpath)}, "
+                                    "made by the site", hint))
+        elif file.relpath in folders or above:
+            page = folders.get(file.relpath) or above[0]
+            errors.append(SiteError(shown, None,
+                                    f"static file is in the way of {owner(page)}, made by the site", hint))
+    raise_all(errors)

@@ -134,7 +134,12 @@ class Located:
 
 
 def decode_text(raw: bytes, path: Path | str) -> str:
-    """Strict UTF-8 (a BOM is dropped, CRLF becomes LF); another encoding is named in the error."""
+    """Strict UTF-8 (a BOM is dropped, CRLF becomes LF); another encoding is named in the error.
+
+    Control characters other than tab and newline, and the invisible marks that reorder
+    text, are refused at their line: they would hide or scramble text (or break the feed's
+    XML) without the editor seeing anything. Posts, pages, config.yaml and layouts all pass here.
+    """
     hint = "save it as UTF-8 in your editor (Spara som… → Kodning: UTF-8)"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SiteError(path, 1, "file is not UTF-8 (it is UTF-16, which Windows calls 'Unicode')", hint)
@@ -145,11 +150,42 @@ def decode_text(raw: bytes, path: Path | str) -> str:
         guess = ("it looks like Latin-1 or Windows-1252" if _decodes_as_cp1252(raw)
                  else f"byte 0x{raw[exc.start : exc.start + 1].hex()} is not valid UTF-8 here")
         raise SiteError(path, line, f"file is not UTF-8 ({guess})", hint) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise SiteError(path, line, "file holds a NUL character: it is not a text file, or it is damaged",
-                        "open it in a text editor and save it again as UTF-8") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    found = INVISIBLE.search(text)
+    if found:
+        raise _invisible_character(found.group(), text.count("\n", 0, found.start()) + 1, path)
+    return text
+
+
+# What decode_text refuses: C0 controls but tab and newline (CR is gone by then), DEL, C1
+# controls (NEL included), the bidi embeddings, overrides and isolates, and the two
+# noncharacters YAML refuses.
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+_CONTROL_NAMES = {"\x08": "BACKSPACE", "\x0b": "LINE TABULATION", "\x0c": "FORM FEED", "\x1b": "ESCAPE",
+                  "\x7f": "DELETE", "\x85": "NEXT LINE",
+                  "\ufffe": "not a character", "\uffff": "not a character"}
+_RETYPE = "delete it: it is invisible in most editors, so retype the line"
+_CONTROL_HINTS = {
+    "\x0b": "Word writes it for a line break (Shift+Enter); " + _RETYPE,
+    "\x0c": "Word writes it for a page break; " + _RETYPE,
+    "\x85": "it is usually a '…' from a Windows-1252 text read wrongly; retype the line",
+}
+
+
+def _invisible_character(char: str, line: int, path: Path | str) -> SiteError:
+    """One message for any invisible character, the same in front matter, text and config.yaml."""
+    code = f"U+{ord(char):04X}"
+    if char == "\x00":
+        return SiteError(path, line, "file holds a NUL character: it is not a text file, or it is damaged",
+                         "open it in a text editor and save it again as UTF-8")
+    if "\u202a" <= char <= "\u2069":
+        return SiteError(path, line, f"the invisible direction character {code} "
+                         f"({unicodedata.name(char)}) is not allowed",
+                         "it reverses or hides the text after it; " + _RETYPE)
+    name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "")
+    shown = f" ({name})" if name else ""
+    return SiteError(path, line, f"the control character {code}{shown} is not allowed",
+                     _CONTROL_HINTS.get(char, _RETYPE))
 
 
 def _decodes_as_cp1252(raw: bytes) -> bool:

@@ -77,6 +77,7 @@ def make_site(case: str, target: Path) -> Path:
         (site / "config.yaml").write_text(config, encoding="utf-8")
     for link, points_to in (expected.get("symlinks") or {}).items():
         (site / link).parent.mkdir(parents=True, exist_ok=True)
+        (site / link).unlink(missing_ok=True)  # a copied layout or static file the link replaces
         (site / link).symlink_to(points_to)
     generated = expected.get("generate")
     if generated:
@@ -255,3 +256,14 @@ def test_names_typed_in_decomposed_unicode_are_the_composed_names(
     hrefs = {a.get("href") for a in tag.find_all("a")}
     assert {"/2015/12/besok-i-umea/", "/2015/12/skolgang-i-lulea/"} <= hrefs  # one tag, both posts
     assert outcome.page("/kommuner/skovde/").find("h1").text().startswith("Skövde")  # the visit's name
+
+
+def test_markdown_posts_and_pages_in_any_case_are_published(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = build_case("markdown_extension_uppercase", tmp_path, capsys)
+    assert outcome.code == 0, outcome.err
+    assert outcome.page("/2015/12/besok-i-kalix/").find("h1").text() == "Besök i Kalix"
+    assert outcome.page("/2015/12/besok-i-lulea/").find("h1").text() == "Besök i Luleå"
+    assert outcome.page("/om-bloggen/").find("h1").text() == "Om bloggen"
+    titles = [a.text() for a in outcome.page("/").find_all("a") if "/2015/12/" in (a.get("href") or "")]
+    assert {"Besök i Kalix", "Besök i Luleå", "Besök i Umeå"} <= set(titles)

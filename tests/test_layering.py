@@ -9,9 +9,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sbuv_site"
 
 # A module may import only modules listed before it (Zola's crate DAG).
 LAYERS = [
-    "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "load", "validate",
-    "sanitize", "markup", "urls", "pagination", "statement", "model", "mapgeometry", "visitmap", "render",
-    "parallel", "outputguard", "write", "build",
+    "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "sitefiles", "load",
+    "validate", "sanitize", "markup", "urls", "pagination", "statement", "model", "mapgeometry", "visitmap",
+    "render", "parallel", "outputguard", "write", "build",
     "check", "serve", "importer", "cli", "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",

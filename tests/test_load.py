@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sbuv_site.errors import SiteError, flatten
-from sbuv_site.load import MAX_SOURCE_BYTES, load_sources, read_source
+from sbuv_site.load import MAX_SOURCE_BYTES, is_leftover, is_markdown, load_sources, read_source
 
 PATH = Path("content/posts/besok.md")
 
@@ -116,9 +116,6 @@ def test_empty_front_matter_is_no_keys() -> None:
     ("---\ntitle: A\ndate: 2015-12-01\ntitle: B\n---\n",
      "content/posts/besok.md:4: key 'title' is given twice\n"
      "  hint: keep one of them; YAML would silently use the last"),
-    ("---\ntitle: A\x0cB\n---\n",
-     "content/posts/besok.md:2: invalid YAML: the control character U+000C is not allowed\n"
-     "  hint: delete it (it is invisible in most editors; retype the line)"),
 ])
 def test_yaml_mistakes_are_named_at_their_line_in_the_file(text: str, expected: str) -> None:
     assert problem(text) == expected
@@ -130,7 +127,7 @@ def test_a_recursive_alias_is_read_without_looping() -> None:
 
 
 def test_line_separators_pasted_from_a_word_processor_do_not_shift_lines() -> None:
-    doc = read("---\ntitle: Ett\u2028två\x85tre\ndate: 2015-12-01\n---\n")
+    doc = read("---\ntitle: Ett\u2028två\u2029tre\ndate: 2015-12-01\n---\n")
     assert doc.front.value["title"] == "Ett två tre"  # type: ignore[attr-defined]
     assert doc.front.line("date") == 3  # type: ignore[attr-defined]
     assert problem("---\ntitle: Ett\u2028två\ndate: 2015-12-01\ntags: [a\n---\n").startswith(
@@ -182,8 +179,9 @@ GOOD = "---\ntitle: A\n---\nText.\n"
 def test_load_sources_reads_posts_and_pages_sorted_by_kind_and_path(tmp_path: Path) -> None:
     write(tmp_path, {
         "content/posts/b.md": GOOD, "content/posts/2015/a.md": GOOD, "content/posts/a.md": GOOD,
-        "content/pages/om.md": GOOD, "content/posts/notes.txt": "not a post",
+        "content/pages/om.md": GOOD, "content/posts/besok.md~": "a backup", "content/posts/#b.md#": "",
         "content/posts/.hidden.md": "not read", "content/posts/.git/x.md": "not read",
+        "content/posts/.besok.md.swp": "", "content/posts/~$besok.docx": "", "content/posts/Thumbs.db": "",
         "content/import-dates.yaml": "not content",
     })
     docs = load_sources(tmp_path, "content")
@@ -240,3 +238,103 @@ def test_load_sources_refuses_a_huge_file_without_reading_it(tmp_path: Path) -> 
     with pytest.raises(SiteError) as caught:
         load_sources(tmp_path, "content")
     assert caught.value.format().startswith("content/posts/huge.md: file is 3000.0 MB;")
+
+
+RETYPE = "delete it: it is invisible in most editors, so retype the line"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (b"---\ntitle: A\x0cB\n---\n",
+     "content/posts/besok.md:2: the control character U+000C (FORM FEED) is not allowed\n"
+     f"  hint: Word writes it for a page break; {RETYPE}"),
+    (b"---\ntitle: A\n---\n\nText.\n\nMer\x0btext.\n",
+     "content/posts/besok.md:7: the control character U+000B (LINE TABULATION) is not allowed\n"
+     f"  hint: Word writes it for a line break (Shift+Enter); {RETYPE}"),
+    (b"---\r\ntitle: A\r\n---\r\nText\x01\r\n",
+     f"content/posts/besok.md:4: the control character U+0001 is not allowed\n  hint: {RETYPE}"),
+    (b"---\rtitle: A\r---\rText\x7f\r",
+     f"content/posts/besok.md:4: the control character U+007F (DELETE) is not allowed\n  hint: {RETYPE}"),
+    ("---\ntitle: Ett\x85två\n---\n".encode(),
+     "content/posts/besok.md:2: the control character U+0085 (NEXT LINE) is not allowed\n"
+     "  hint: it is usually a '…' from a Windows-1252 text read wrongly; retype the line"),
+    ("---\ntitle: A\n---\n\u009b31m\n".encode(),
+     f"content/posts/besok.md:4: the control character U+009B is not allowed\n  hint: {RETYPE}"),
+    ("---\ntitle: A\n---\nx\ufffe\n".encode(),
+     "content/posts/besok.md:4: the control character U+FFFE (not a character) is not allowed\n"
+     f"  hint: {RETYPE}"),
+    ("---\ntitle: Besök i \u202eaemU\n---\n".encode(),
+     "content/posts/besok.md:2: the invisible direction character U+202E (RIGHT-TO-LEFT OVERRIDE) is not "
+     f"allowed\n  hint: it reverses or hides the text after it; {RETYPE}"),
+    ("---\ntitle: A\n---\n\n\u2067x\u2069\n".encode(),
+     "content/posts/besok.md:5: the invisible direction character U+2067 (RIGHT-TO-LEFT ISOLATE) is not "
+     f"allowed\n  hint: it reverses or hides the text after it; {RETYPE}"),
+])
+def test_invisible_characters_are_named_at_their_line_in_front_matter_or_text(raw: bytes,
+                                                                              expected: str) -> None:
+    assert problem(raw) == expected
+
+
+def test_only_the_first_invisible_character_of_a_file_is_reported_once() -> None:
+    with pytest.raises(SiteError) as caught:
+        read(b"---\ntitle: A\x00\n---\nB\x0c\n")
+    assert (caught.value.line, caught.value.message) == (
+        2, "file holds a NUL character: it is not a text file, or it is damaged")
+
+
+def test_tabs_and_visible_marks_are_not_refused() -> None:
+    doc = read("---\ntitle: \"Umeå\u200f\u00a0\u2028x\"\n---\n\tkod\n\u200eשלום\u00ad\n")
+    assert doc.body.strip("\n") == "\tkod\n\u200eשלום\u00ad"  # type: ignore[attr-defined]
+    assert doc.front.value["title"] == "Umeå\u200f\u00a0 x"  # type: ignore[attr-defined]
+
+
+def test_config_yaml_gets_the_same_rule(tmp_path: Path) -> None:
+    from sbuv_site.config import load_config
+
+    (tmp_path / "config.yaml").write_bytes(b"title: T\nbase_url: https://example.org/\ndescription: a\x1bb\n")
+    with pytest.raises(SiteError) as caught:
+        load_config(tmp_path)
+    assert caught.value.format() == (
+        f"config.yaml:3: the control character U+001B (ESCAPE) is not allowed\n  hint: {RETYPE}")
+
+
+@pytest.mark.parametrize(("name", "post"), [
+    ("besok.md", True), ("besok.MD", True), ("besok.Md", True), ("besok.markdown", True),
+    ("besok.Markdown", True), ("besok.MARKDOWN", True), ("besok.txt", False), ("besok.md.bak", False),
+    ("besok.docx", False), ("besok", False), ("besok.mdx", False),
+])
+def test_markdown_files_are_known_by_their_extension_in_any_case(name: str, post: bool) -> None:
+    assert is_markdown(name) is post
+
+
+@pytest.mark.parametrize(("name", "leftover"), [
+    ("besok.md~", True), ("#besok.md#", True), ("~$besok.docx", True), ("besok.md.swp", True),
+    ("Thumbs.db", True), ("desktop.ini", True), ("besok.md", False), ("besok.md.bak", False),
+    ("besok.txt", False), ("~besok.md", False),
+])
+def test_editor_leftovers_are_skipped_but_backups_made_by_hand_are_not(name: str, leftover: bool) -> None:
+    assert is_leftover(name) is leftover
+
+
+def test_files_that_are_not_markdown_are_named_with_a_fitting_name(tmp_path: Path) -> None:
+    write(tmp_path, {"content/posts/a.md": GOOD, "content/posts/kalix.txt": "Besök i Kalix",
+                     "content/pages/om.docx": b"PK\x03\x04", "content/posts/2015/README": "x",
+                     "content/posts/a.md~": "backup"})
+    with pytest.raises(ExceptionGroup) as caught:
+        load_sources(tmp_path, "content")
+    assert [p.format() for p in flatten(caught.value)] == [
+        "content/pages/om.docx: not a Markdown file (.md), so it would not be published\n"
+        "  hint: if it is a post or page, save it as Markdown named 'om.md'; otherwise move it out of "
+        "content/pages/ (images and documents belong in static/)",
+        "content/posts/2015/README: not a Markdown file (.md), so it would not be published\n"
+        "  hint: if it is a post or page, save it as Markdown named 'README.md'; otherwise move it out of "
+        "content/posts/ (images and documents belong in static/)",
+        "content/posts/kalix.txt: not a Markdown file (.md), so it would not be published\n"
+        "  hint: if it is a post or page, save it as Markdown named 'kalix.md'; otherwise move it out of "
+        "content/posts/ (images and documents belong in static/)"]
+
+
+def test_a_post_over_the_limit_is_refused_with_its_size_from_the_disk(tmp_path: Path) -> None:
+    write(tmp_path, {"content/posts/stor.md": b"---\ntitle: A\n---\n" + b"x" * (2 * MAX_SOURCE_BYTES)})
+    with pytest.raises(SiteError) as caught:
+        load_sources(tmp_path, "content")
+    assert caught.value.format().startswith("content/posts/stor.md: file is 2.0 MB;")
