@@ -8,6 +8,7 @@ regression fails the test instead of hanging the suite.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import stat
@@ -22,6 +23,7 @@ from sbuv_site import sitefiles
 from sbuv_site.cli import main
 from sbuv_site.errors import SiteError, flatten
 from sbuv_site.load import MAX_SOURCE_BYTES, load_sources, load_static
+from sbuv_site.outputguard import BUILD_MARK, MARK_TEXT
 from sbuv_site.render import make_environment
 from sbuv_site.sitefiles import Scope, read_bounded
 from tests.conftest import post, write_site
@@ -50,20 +52,25 @@ def problems(call: Callable[[], object]) -> list[str]:
 
 
 def site(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
-    return write_site(tmp_path / "site", {"content/posts/besok.md": GOOD, **(files or {})})
+    """A site whose static/ holds only what the test puts there (write_site copies the repository's)."""
+    root = tmp_path / "site"
+    shutil.rmtree(write_site(root, {}) / "static")
+    for name, text in {"content/posts/besok.md": GOOD, **(files or {})}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
 
 
 def build(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    """Build with the site's own static/ folder (the base config uses the repository's)."""
-    config = (root / "config.yaml").read_text(encoding="utf-8")
-    config = "\n".join(line for line in config.splitlines() if not line.startswith("static_dir:"))
-    (root / "config.yaml").write_text(config + "\nstatic_dir: static\n", encoding="utf-8")
+    """Build over an earlier build's output/ (marked as one), which a failed build must leave alone."""
     (root / "output").mkdir(exist_ok=True)
+    (root / "output" / BUILD_MARK).write_bytes(MARK_TEXT)
     (root / "output" / "marker.txt").write_text("old\n", encoding="utf-8")
     code = main(["--root", str(root), "build"])
     err = capsys.readouterr().err.replace(f"{root}/", "")
     if code:
-        assert [p.name for p in (root / "output").iterdir()] == ["marker.txt"], "output/ was touched"
+        assert sorted(p.name for p in (root / "output").iterdir()) == [BUILD_MARK, "marker.txt"], \
+            "output/ was touched"
     return code, err
 
 

@@ -136,9 +136,9 @@ def test_a_real_file_size_limit_stops_the_build_with_a_message(site: Path) -> No
 
 def test_another_file_system_error_is_a_message_not_a_traceback(
         site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(Path, "read_bytes", refuse("/content/posts/a.md", errno.EIO, call=Path.read_bytes))
+    monkeypatch.setattr(Path, "read_bytes", refuse("/config.yaml", errno.EIO, call=Path.read_bytes))
     lines = failed_build(site, capsys)
-    assert lines[0] == f"{site}/content/posts/a.md: file system error: Input/output error"
+    assert lines[0] == f"{site}/config.yaml: file system error: Input/output error"
     assert lines[1] == "  hint: fix the cause and try again"
 
 
