@@ -10,10 +10,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sbuv_site"
 # A module may import only modules listed before it (Zola's crate DAG).
 LAYERS = [
     "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "load", "validate",
-    "sanitize", "markup", "urls", "pagination", "model", "visitmap", "render", "parallel", "write", "build",
-    "check", "serve", "importer", "cli", "__main__",
+    "sanitize", "markup", "urls", "pagination", "related", "model", "visitmap", "sharing", "render",
+    "parallel", "write", "build", "check", "serve", "importer", "cli", "__main__",
 ]
-PURE = {"validate", "model", "render", "visitmap", "markup", "pagination", "urls", "sanitize"}
+PURE = {"validate", "model", "render", "visitmap", "markup", "pagination", "urls", "sanitize", "related",
+        "sharing"}
 # Attribute names that only file access uses (str.replace and Token.copy are not in it: the
 # os/shutil import check below catches their file-system namesakes).
 IO_CALLS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "mkdir", "unlink", "rmtree",
