@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from sbuv_site.build import BuildOptions, build
-from sbuv_site.sharing import DESCRIPTION_LIMIT, describe, json_ld, locale_of, plain_text
+from sbuv_site.config import Config
+from sbuv_site.sharing import DESCRIPTION_LIMIT, _absolute, describe, json_ld, locale_of, plain_text
+from sbuv_site.urls import Urls
 from tests.conftest import NOW, post, write_site
 from tests.htmltree import Node, parse_file
 
@@ -205,3 +207,12 @@ def test_a_page_with_nothing_to_say_gets_no_empty_description(odd_site: Path) ->
 def test_the_404_page_asks_not_to_be_indexed(full_site: Path) -> None:
     assert metas(parse_file(full_site / "404.html"))["robots"] == ["noindex"]
     assert "robots" not in metas(parse_file(full_site / "index.html"))
+
+
+@pytest.mark.parametrize("base_url", ["https://example.org/", "https://example.org/blogg/",
+                                      "https://example.org/blogg"])
+def test_the_quick_absolute_address_equals_the_urljoin_one(base_url: str) -> None:
+    config = Config(base_url=base_url)
+    urls = Urls.for_config(config)
+    for url in (urls.home(), urls.archive_year(2015), urls.municipality("umea"), "/annat/", "#x"):
+        assert _absolute(urls, url) == urls.absolute(url), url
