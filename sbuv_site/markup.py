@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,13 +18,34 @@ from mdit_py_plugins.footnote import footnote_plugin
 from sbuv_site.sanitize import clean_html, confine, is_safe_url
 from sbuv_site.slugs import slugify
 
+TOC_MIN_HEADINGS = 4  # a post with fewer h2/h3 headings is short enough to read without a contents list
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading of a text with the anchor id it got, for a table of contents."""
+
+    level: int  # 2-6, after headings are shifted so the page title is the only h1
+    anchor: str  # the id the heading carries in the HTML
+    text: str  # plain text, as the anchor was made from
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    """One line of a post's table of contents: a heading's text, its anchor, its subheadings."""
+
+    text: str
+    url: str  # "#anchor"
+    children: tuple[TocEntry, ...]
+
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """A Markdown text as HTML, plus its first paragraph for lists and feeds."""
+    """A Markdown text as HTML, plus its first paragraph for lists and feeds and its headings."""
 
     html: str
     first_paragraph: str
+    headings: tuple[Heading, ...] = ()
 
 
 def _shift_headings(state: Any) -> None:
@@ -132,7 +154,7 @@ def render_markdown(md: MarkdownIt, text: str) -> Rendered:
     first = md.renderer.render(_first_paragraph(tokens), md.options, env)
     if md.options["html"]:
         body, first = clean_html(body), clean_html(first)
-    return Rendered(body, first)
+    return Rendered(body, first, _headings(tokens))
 
 
 def render_inline(md: MarkdownIt, text: str) -> str:
@@ -141,6 +163,37 @@ def render_inline(md: MarkdownIt, text: str) -> str:
     tokens = [t for t in md.parse(text, env) if t.type == "inline"]
     html = "".join(md.renderer.render(t.children or [], md.options, env) for t in tokens)
     return clean_html(html) if md.options["html"] else html
+
+
+def make_toc(headings: Sequence[Heading]) -> tuple[TocEntry, ...]:
+    """A contents list of the h2/h3 headings, h3 nested under the h2 before it; empty for short posts.
+
+    Only headings with text count: an entry with no words would be a link with no name.
+    """
+    picked = [h for h in headings if h.level <= 3 and h.text]
+    if len(picked) < TOC_MIN_HEADINGS:
+        return ()
+    top = min(h.level for h in picked)
+    groups: list[tuple[Heading, list[Heading]]] = []
+    for heading in picked:
+        if heading.level == top or not groups:
+            groups.append((heading, []))
+        else:
+            groups[-1][1].append(heading)
+    return tuple(TocEntry(h.text, f"#{h.anchor}", tuple(TocEntry(c.text, f"#{c.anchor}", ()) for c in kids))
+                 for h, kids in groups)
+
+
+def _headings(tokens: list[Token]) -> tuple[Heading, ...]:
+    """The Markdown headings that got an anchor, in order (raw HTML headings have none)."""
+    found = []
+    for index, token in enumerate(tokens):
+        anchor = token.attrGet("id") if token.type == "heading_open" else None
+        if anchor:
+            children = tokens[index + 1].children or []
+            text = "".join(c.content for c in children if c.type in ("text", "code_inline"))
+            found.append(Heading(int(token.tag[1]), str(anchor), " ".join(text.split())))
+    return tuple(found)
 
 
 def _first_paragraph(tokens: list[Token]) -> list[Token]:

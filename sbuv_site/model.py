@@ -7,19 +7,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from types import MappingProxyType
 
 from markdown_it import MarkdownIt
 
 from sbuv_site.config import Config
 from sbuv_site.dates import format_date_sv, month_name_sv
 from sbuv_site.errors import SiteError, raise_all
-from sbuv_site.markup import Rendered, render_inline, render_markdown
+from sbuv_site.markup import Rendered, TocEntry, make_toc, render_inline, render_markdown
 from sbuv_site.municipalities import LookupProblem, Municipality, Registry
 from sbuv_site.pagination import Pager, paginate
+from sbuv_site.related import KeyIndex
 from sbuv_site.slugs import slugify
 from sbuv_site.statement import Statement, make_statement
 from sbuv_site.urls import Urls
 from sbuv_site.validate import PageFields, PostFields
+
+MORE_PER_PLACE = 3  # "Fler inlägg om X": how many other posts about X are listed under a post
+RELATED_COUNT = 3  # "Relaterade inlägg": how many are listed under a post
 
 _SV_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "é": "e", "ü": "y"})
 
@@ -65,6 +70,28 @@ class Post:
     draft: bool
     source: Source
     url: str
+    toc: tuple[TocEntry, ...]  # empty unless the post has enough h2/h3 headings (markup.make_toc)
+
+
+@dataclass(frozen=True, slots=True)
+class MoreAbout:
+    """'Fler inlägg om X' under a post: X's page and a few of its other posts, newest first."""
+
+    name: str
+    url: str  # the municipality's page
+    posts: tuple[Post, ...]  # at most MORE_PER_PLACE, never the post itself
+    total: int  # all posts about X, the post itself included
+
+
+@dataclass(frozen=True, slots=True)
+class FurtherReading:
+    """Where a reader can go on from one post, besides the newer and older post."""
+
+    more: tuple[MoreAbout, ...]  # one per municipality of the post that has other posts
+    related: tuple[Post, ...]  # at most RELATED_COUNT, none of them already in `more`
+
+
+NO_FURTHER_READING = FurtherReading((), ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +172,7 @@ class Site:
     visit_count: int  # visits listed in config.yaml
     statement: Statement | None  # the accessibility statement, when config.yaml has 'accessibility:'
     notes: tuple[str, ...]  # things the build left out on purpose (future posts, drafts)
+    further: Mapping[str, FurtherReading]  # by post URL, for every listed post
 
 
 def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFields], config: Config,
@@ -186,14 +214,15 @@ def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFi
     own |= {y.url: f"the archive of {y.year}" for y in archive}
     own |= {statement.url: "the accessibility statement"} if statement else {}
     own |= {urls.tags(): "the tag index", urls.municipalities(): "the municipality list",
-            urls.map(): "the map", urls.archive(): "the archive", urls.not_found(): "the 404 page"}
+            urls.map(): "the map", urls.archive(): "the archive", urls.not_found(): "the 404 page",
+            urls.subscribe(): "the page about the feed"}
     _check_collisions(all_posts, pages, own)
     return Site(
         statement=statement,
         config=config, urls=urls, registry=registry, posts=posts, undated_drafts=undated,
         pages=tuple(sorted(pages, key=lambda p: (p.menu if p.menu is not None else 999, p.slug))),
         home_pagers=home_pagers, tags=tags, places=places, archive=archive,
-        visit_count=len(visits), notes=tuple(notes),
+        visit_count=len(visits), notes=tuple(notes), further=make_further_reading(posts),
     )
 
 
@@ -219,6 +248,7 @@ def _make_post(fields: PostFields, config: Config, urls: Urls, md: MarkdownIt,
         draft=fields.draft,
         source=Source(fields.path, fields.slug_line),
         url=urls.post(fields.slug, local),
+        toc=make_toc(rendered.headings),
     )
 
 
@@ -328,3 +358,34 @@ def _make_archive(posts: Sequence[Post], urls: Urls) -> tuple[ArchiveYear, ...]:
         )
         for year in sorted(grouped, reverse=True)
     )
+
+
+
+def make_further_reading(posts: Sequence[Post]) -> Mapping[str, FurtherReading]:
+    """For each post (newest first in `posts`): more about its municipalities, and related posts.
+
+    Related means, in this order: about the same municipality, then in the same county, then
+    sharing a tag; within each, the posts closest in time first (the newer one on a tie).
+    """
+    by_place = KeyIndex([m.code for m in p.municipalities] for p in posts)
+    by_county = KeyIndex([m.county_code for m in p.municipalities] for p in posts)
+    by_tag = KeyIndex([link.url for link in p.tag_links] for p in posts)
+    further: dict[str, FurtherReading] = {}
+    for index, post in enumerate(posts):
+        shown = {index}
+        more = []
+        for place, link in zip(post.municipalities, post.municipality_links, strict=True):
+            about = by_place.positions(place.code)
+            others = [i for i in about[: MORE_PER_PLACE + 1] if i != index][:MORE_PER_PLACE]
+            shown.update(others)
+            if others:
+                more.append(MoreAbout(link.name, link.url, tuple(posts[i] for i in others), len(about)))
+        related: list[int] = []
+        for keyed, keys in ((by_place, [m.code for m in post.municipalities]),
+                             (by_county, [m.county_code for m in post.municipalities]),
+                             (by_tag, [link.url for link in post.tag_links])):
+            found = keyed.nearest(index, keys, shown, RELATED_COUNT - len(related))
+            related += found
+            shown.update(found)
+        further[post.url] = FurtherReading(tuple(more), tuple(posts[i] for i in related))
+    return MappingProxyType(further)

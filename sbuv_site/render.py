@@ -20,7 +20,8 @@ from markupsafe import Markup
 from sbuv_site import model
 from sbuv_site.dates import format_date_sv, to_rfc3339
 from sbuv_site.errors import SiteError
-from sbuv_site.model import Place, Post, Site
+from sbuv_site.model import NO_FURTHER_READING, Link, Place, Post, Site
+from sbuv_site.sharing import PageMeta, page_meta, plain_text, post_meta
 from sbuv_site.sitefiles import Scope, read_layout
 from sbuv_site.static import StaticFile
 from sbuv_site.visitmap import PlaceFact, locator_svg, map_facts, visit_map_svg
@@ -88,18 +89,24 @@ class _Renderer:
             "home_url": self.urls.home(),
             "archive_url": self.urls.archive(),
             "map_url": self.urls.map(),
+            "subscribe_url": self.urls.subscribe(),
             "favicon_url": self.urls.static("favicon.svg") if "favicon.svg" in assets else None,
             "accessibility_url": site.statement.url if site.statement else None,
         }
         self.nav_items = [("Start", self.urls.home()), ("Karta", self.urls.map()),
-                          ("Kommuner", self.urls.municipalities()), ("Taggar", self.urls.tags()),
-                          ("Arkiv", self.urls.archive())]
+                          ("Kommuner", self.urls.municipalities())]
+        if site.tags:  # a menu entry that leads to "no tags" only wastes the reader's time
+            self.nav_items.append(("Taggar", self.urls.tags()))
+        self.nav_items.append(("Arkiv", self.urls.archive()))
         self.nav_items += [(p.title, p.url) for p in site.pages if p.menu is not None]
 
-    def _page(self, template: str, url: str, title: str, section: str, **context: Any) -> OutputFile:
+    def _page(self, template: str, url: str, title: str, section: str, *, description: str = "",
+              head: PageMeta | None = None, **context: Any) -> OutputFile:
+        """One HTML page; `description` is its own sentence for search results (else the site's)."""
         nav = [NavLink(name, link, link == url, link == section) for name, link in self.nav_items]
         full = {**self.common, "nav": nav, "page_title": title, "url": url,
-                "canonical_url": self.urls.absolute(url), **context}
+                "canonical_url": self.urls.absolute(url),
+                "head": head or page_meta(self.site, description), **context}
         return OutputFile(self.urls.output_path(url), self._render(template, full))
 
     def _render(self, template: str, context: Mapping[str, Any]) -> bytes:
@@ -120,10 +127,13 @@ class _Renderer:
     def jobs(self) -> Iterator[Job]:
         """Every page as a job to run later, in a fixed order, so the work can be split up."""
         site, urls, page = self.site, self.urls, self._job
+        name = site.config.title
         for pager in site.home_pagers:
             yield page("list.html", pager.url,
                        site.config.title if pager.number == 1 else f"Sida {pager.number}",
-                       urls.home(), pager=pager, intro=pager.number == 1, facts=self.facts)
+                       urls.home(), pager=pager, intro=pager.number == 1, facts=self.facts,
+                       description="" if pager.number == 1 else
+                       f"Alla inlägg på {name}, nyast först: sida {pager.number} av {pager.total}.")
         posts = site.posts
         for index, post in enumerate(posts):
             newer = posts[index - 1] if index > 0 else None
@@ -132,24 +142,39 @@ class _Renderer:
         for post in site.undated_drafts:
             yield self._post(post, None, None)
         for item in site.pages:
-            yield page("page.html", item.url, item.title, item.url, page=item)
-        yield page("tags.html", urls.tags(), "Taggar", urls.tags(), terms=site.tags)
+            yield page("page.html", item.url, item.title, item.url, page=item,
+                       description=plain_text(item.summary_html))
+        yield page("tags.html", urls.tags(), "Taggar", urls.tags(), terms=site.tags,
+                   description=f"Alla taggar på {name}, med antalet inlägg för varje tagg.")
         for term in site.tags:
             for pager in term.pagers:
+                part = f", sida {pager.number} av {pager.total}" if pager.total > 1 else ""
                 title = f"Tagg: {term.name}" + (f" – sida {pager.number}" if pager.number > 1 else "")
-                yield page("tag.html", pager.url, title, urls.tags(), term=term, pager=pager)
+                yield page("tag.html", pager.url, title, urls.tags(), term=term, pager=pager,
+                           description=f"Inlägg med taggen {term.name} på {name}{part}.")
         yield from self._municipality_pages()
         yield page("archive.html", urls.archive(), "Arkiv", urls.archive(),
-                   years=site.archive, year=None, all_years=site.archive)
+                   years=site.archive, year=None, all_years=site.archive,
+                   description=f"Alla inlägg på {name}, ordnade efter år och månad.")
         for year in site.archive:
             yield page("archive.html", year.url, f"Arkiv {year.year}", urls.archive(),
-                       years=(year,), year=year, all_years=site.archive)
-        yield page("404.html", urls.not_found(), "Sidan finns inte", "")
+                       years=(year,), year=year, all_years=site.archive,
+                       description=f"Inlägg från {year.year} på {name}, ordnade efter månad.")
+        yield page("subscribe.html", urls.subscribe(), "Prenumerera på nya inlägg", urls.subscribe(),
+                   feed_address=urls.absolute(urls.feed()), feed=site.config.feed,
+                   description=f"Så följer du {name} med en flödesläsare: vad ett flöde är, "
+                               "hur du prenumererar och flödets adress.")
+        yield page("404.html", urls.not_found(), "Sidan finns inte", "",
+                   head=page_meta(site, f"Sidan finns inte på {name}.", noindex=True),
+                   municipalities_url=urls.municipalities(), tags_url=urls.tags() if site.tags else None,
+                   search_url=None, latest=site.posts[:3])
         yield self._feed
         yield self._sitemap
         if site.statement:
             yield page("accessibility.html", site.statement.url, "Tillgänglighetsredogörelse", "",
-                       statement=site.statement)
+                       statement=site.statement,
+                       description=f"Hur tillgänglig {name} är, kända brister och hur du rapporterar "
+                                   "problem med tillgängligheten.")
         robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap())}\n".encode()
         yield partial(OutputFile, "robots.txt", robots)
 
@@ -157,22 +182,40 @@ class _Renderer:
         return partial(self._page, template, url, title, section, **context)
 
     def _post(self, post: Post, newer: Post | None, older: Post | None) -> Job:
-        return self._job("post.html", post.url, post.title, "",
-                          post=post, newer=newer, older=older,
-                          updated_text=format_date_sv(post.updated.date()) if post.updated else None)
+        trail = self._trail(post)
+        return self._job("post.html", post.url, post.title, self.urls.archive() if post.published else "",
+                         head=post_meta(post, self.site, trail), breadcrumbs=trail,
+                         post=post, newer=newer, older=older,
+                         further=self.site.further.get(post.url, NO_FURTHER_READING),
+                         updated_text=format_date_sv(post.updated.date()) if post.updated else None)
+
+    def _trail(self, post: Post) -> tuple[Link, ...]:
+        """Start › Arkiv › 2015 › the post: every post has a year, not every post a municipality."""
+        urls = self.urls
+        if post.published is None:  # an undated draft (--drafts): in no archive
+            return (Link("Start", urls.home()), Link(post.title, post.url))
+        year = post.published.year
+        return (Link("Start", urls.home()), Link("Arkiv", urls.archive()),
+                Link(str(year), urls.archive_year(year)), Link(post.title, post.url))
 
     def _municipality_pages(self) -> Iterator[Job]:
         site, urls, facts = self.site, self.urls, self.facts
+        counted = f"{facts.visited} av {facts.total} kommuner har besök eller inlägg på {site.config.title}"
         yield lambda: self._page("map.html", urls.map(), "Karta över besökta kommuner", urls.map(),
-                                 map_svg=Markup(visit_map_svg(site, facts)), facts=facts)
+                                 map_svg=Markup(visit_map_svg(site, facts)), facts=facts,
+                                 description=f"Karta över Sveriges kommuner: {counted}.")
         yield self._job("municipalities.html", urls.municipalities(), "Besökta kommuner",
-                        urls.municipalities(), facts=facts)
+                        urls.municipalities(), facts=facts,
+                        description=f"Besökta kommuner per län: {counted}.")
         for place, fact in zip(site.places, facts.places, strict=True):
             yield partial(self._municipality_page, place, fact)
 
     def _municipality_page(self, place: Place, fact: PlaceFact) -> OutputFile:
-        return self._page("municipality.html", place.url, place.municipality.name,
+        where = place.municipality
+        return self._page("municipality.html", place.url, where.name,
                           self.urls.municipalities(), place=place, fact=fact,
+                          description=f"Besök och inlägg om {where.name} i {where.county} "
+                                      f"på {self.site.config.title}.",
                           locator_svg=Markup(locator_svg(self.site, place.municipality)))
 
     def _feed(self) -> OutputFile:
@@ -203,7 +246,7 @@ class _Renderer:
         entries += [(urls.absolute(p.url), (p.updated or p.published).date().isoformat())
                     for p in site.posts if p.published]
         entries += [(urls.absolute(p.url), None) for p in site.pages]
-        for url in (urls.tags(), urls.municipalities(), urls.map(), urls.archive()):
+        for url in (urls.tags(), urls.municipalities(), urls.map(), urls.archive(), urls.subscribe()):
             entries.append((urls.absolute(url), None))
         entries += [(urls.absolute(t.url), None) for t in site.tags]
         entries += [(urls.absolute(p.url), None) for p in site.places]

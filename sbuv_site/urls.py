@@ -64,6 +64,10 @@ class Urls:
     def feed(self) -> str:
         return self._at("/atom.xml")
 
+    def subscribe(self) -> str:
+        """The page that explains the feed in words; the feed itself is feed()."""
+        return self._at("/prenumerera/")
+
     def sitemap(self) -> str:
         return self._at("/sitemap.xml")
 

@@ -18,7 +18,7 @@ POST_KEYS = ("title", "date", "municipality", "tags", "summary", "slug", "draft"
              "author", "image", "source")
 PAGE_KEYS = ("title", "summary", "slug", "draft", "updated", "menu")
 RESERVED_SLUGS = frozenset({"taggar", "kommuner", "arkiv", "karta", "sida", "static", "css", "utkast",
-                            "atom.xml", "sitemap.xml", "robots.txt", "404"})
+                            "atom.xml", "sitemap.xml", "robots.txt", "404", "prenumerera"})
 MAX_TITLE = 300
 
 

@@ -31,7 +31,8 @@ WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = {
     "home": "/",
     "list-page-2": "/sida/2/",
-    "post": "/2015/12/snofattigt-umea-i-forandring/",  # heading anchor, footnote, places, tags, neighbours
+    # breadcrumbs, contents list, heading anchors, footnote, places, tags, related posts, neighbours
+    "post": "/2015/12/snofattigt-umea-i-forandring/",
     "post-with-table": "/2016/01/reflektioner-efter-ett-ar/",
     "tags": "/taggar/",
     "tag": "/taggar/kompetens/",
@@ -41,6 +42,7 @@ PAGES = {
     "archive": "/arkiv/",
     "archive-year": "/arkiv/2016/",
     "page": "/om-bloggen/",
+    "feeds": "/prenumerera/",
     "not-found": "/404.html",
     "statement": "/tillganglighet/",
 }
