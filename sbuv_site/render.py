@@ -18,7 +18,7 @@ from markupsafe import Markup
 from sbuv_site import model
 from sbuv_site.dates import format_date_sv, to_rfc3339
 from sbuv_site.errors import SiteError
-from sbuv_site.model import Place, Post, Site
+from sbuv_site.model import Place, Post, Site, posts_count_sv
 from sbuv_site.static import StaticFile
 from sbuv_site.visitmap import PlaceFact, locator_svg, map_facts, visit_map_svg
 
@@ -136,10 +136,10 @@ class _Renderer:
                 yield page("tag.html", pager.url, title, urls.tags(), term=term, pager=pager)
         yield from self._municipality_pages()
         yield page("archive.html", urls.archive(), "Arkiv", urls.archive(),
-                   years=site.archive, year=None, all_years=site.archive)
+                   years=site.archive, year=None, all_years=site.archive, undated=site.undated)
         for year in site.archive:
             yield page("archive.html", year.url, f"Arkiv {year.year}", urls.archive(),
-                       years=(year,), year=year, all_years=site.archive)
+                       years=(year,), year=year, all_years=site.archive, undated=site.undated)
         yield page("404.html", urls.not_found(), "Sidan finns inte", "")
         yield self._feed
         yield self._sitemap
@@ -170,7 +170,9 @@ class _Renderer:
 
     def _feed(self) -> OutputFile:
         site, urls = self.site, self.urls
-        entries = site.posts[: site.config.feed.limit]
+        # Atom needs each entry's time of publication and change; a post whose day no source
+        # states has none that is not invented, so it is left out of the feed (see README).
+        entries = [p for p in site.posts if p.published][: site.config.feed.limit]
         stamps = [p.updated or p.published for p in entries if p.published]
         newest = max(stamps, default=self.built_at or FEED_EPOCH)
         context = {
@@ -193,8 +195,7 @@ class _Renderer:
     def _sitemap(self) -> OutputFile:
         site, urls = self.site, self.urls
         entries: list[tuple[str, str | None]] = [(urls.absolute(urls.home()), None)]
-        entries += [(urls.absolute(p.url), (p.updated or p.published).date().isoformat())
-                    for p in site.posts if p.published]
+        entries += [(urls.absolute(p.url), _last_change(p)) for p in site.posts]
         entries += [(urls.absolute(p.url), None) for p in site.pages]
         for url in (urls.tags(), urls.municipalities(), urls.map(), urls.archive()):
             entries.append((urls.absolute(url), None))
@@ -202,6 +203,12 @@ class _Renderer:
         entries += [(urls.absolute(p.url), None) for p in site.places]
         entries += [(urls.absolute(y.url), None) for y in site.archive]
         return OutputFile("sitemap.xml", self._render("sitemap.xml", {"entries": entries}))
+
+
+def _last_change(post: Post) -> str | None:
+    """A post's lastmod for the sitemap: its update, else its day; none when neither is known."""
+    moment = post.updated or post.published
+    return moment.date().isoformat() if moment else None
 
 
 class LayoutLoader(jinja2.FileSystemLoader):
@@ -259,4 +266,5 @@ def make_environment(layouts: str, label: str = "layouts") -> jinja2.Environment
         keep_trailing_newline=True,
     )
     env.filters["date_sv"] = format_date_sv
+    env.filters["posts_count"] = posts_count_sv
     return env

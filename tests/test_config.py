@@ -166,7 +166,7 @@ visits:
         "  hint: write '- municipality: Umeå' with dates, kind, source below",
         "config.yaml:6: a visit has no municipality\n  hint: add 'municipality: …'",
         "config.yaml:8: date '1 december 2015' is written in words\n  hint: write it as 2015-12-01",
-        "config.yaml:9: unknown key 'vem'\n  hint: known keys: municipality, dates, kind, source",
+        "config.yaml:9: unknown key 'vem'\n  hint: known keys: municipality, dates, kind, source, url",
     ]
 
 
