@@ -162,7 +162,7 @@ class _Checker:
     def origin(self) -> str | None:
         """The 'source' text; when it is an address, it must be a usable one (it becomes a link)."""
         source = self.text("source")
-        if source and source.casefold().startswith(("http:", "https:", "www.")):
+        if source and source.casefold().startswith(("http", "www.")):
             problem = link_problem(source)
             if problem:
                 self.fail("source", f"'source' {shown(source)} is not a usable address: {problem}",
