@@ -235,13 +235,26 @@ def _local(when: PostDate | None, config: Config) -> PostDate | None:
     return PostDate.exact(when.moment.astimezone(config.zone))
 
 
+def _origin(source: str | None, config: Config) -> str | None:
+    """The address a post was first published at, to link to: 'source' when it is an address.
+
+    Any other 'source' (the importer's note naming a saved file) is not for readers. Neither is
+    an address on the site's own host: the old blog's pages there are this site now.
+    """
+    if not source or not source.casefold().startswith("http"):
+        return None
+    if link_name(source) == link_name(config.base_url):
+        return None
+    return source
+
+
 def _make_post(fields: PostFields, config: Config, urls: Urls, md: MarkdownIt,
                rendered: Rendered | None) -> Post:
     rendered = rendered or render_markdown(md, fields.body)
     summary = render_inline(md, fields.summary) if fields.summary else _unwrap(rendered.first_paragraph)
     when = _local(fields.date, config)
     author = fields.author or config.author
-    origin = fields.source if fields.source and fields.source.casefold().startswith("http") else None
+    origin = _origin(fields.source, config)
     return Post(
         slug=fields.slug,
         title=fields.title,

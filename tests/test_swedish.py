@@ -171,3 +171,22 @@ def test_every_imported_post_is_published_with_what_is_known_of_its_date(reposit
     archive = parse_file(repository_site / "arkiv/index.html")
     undated = archive.find("section", id="datum-okant")
     assert [a.text() for a in undated.find_all("a")] == ["Haninge och Kalix"]
+
+
+@pytest.mark.parametrize(("source", "shown"), [
+    ("https://www.fou-sjuharad.se/artiklar/lokala-planer/", ("fou-sjuharad.se", "https://www.fou-sjuharad.se/artiklar/lokala-planer/")),
+    ("http://news.cision.com/se/a,c1", ("news.cision.com", "http://news.cision.com/se/a,c1")),
+    ("socialbarnungdom.se (WordPress), sparad som text: 000_6f41a436e1ce6a14.txt", None),
+    ("https://example.org/2015/12/gammal-adress/", None),  # the site's own host: this site now
+    ("https://www.example.org/gammal/", None),
+])
+def test_a_source_address_is_linked_and_any_other_source_is_not_shown(
+        tmp_path: Path, source: str, shown: tuple[str, str] | None) -> None:
+    text = f"---\ntitle: Inlägget\ndate: 2016-09-21\nsource: '{source}'\n---\n\nText.\n"
+    site = write_site(tmp_path / "site", {"content/posts/a.md": text})
+    build(site, BuildOptions(now=NOW))
+    doc = parse_file(site / "output/2016/09/inlagget/index.html")
+    origins = doc.find_all("p", class_="origin")
+    assert [(o.text(), o.find("a").text(), o.find("a").get("href")) for o in origins] == (
+        [(f"Först publicerad på {shown[0]} .", *shown)] if shown else [])
+    assert ".txt" not in raw_text(doc.find("body"))
