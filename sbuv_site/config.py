@@ -17,7 +17,8 @@ from sbuv_site.errors import SiteError, did_you_mean, raise_all
 from sbuv_site.yamltext import Located, decode_text, parse_yaml, shown, type_name
 
 CONFIG_FILE = "config.yaml"
-VISIT_KINDS = ("besök", "återbesök", "extra besök")
+VISIT_KINDS = ("besök", "återbesök", "extrabesök")
+OLD_KIND_SPELLINGS = {"extra besök": "extrabesök"}  # still read, so older config files keep working
 COMPLIANCE = ("helt förenlig", "delvis förenlig", "inte förenlig")  # with lagen (2018:1937)
 DIGG_URL = "https://www.digg.se/"
 
@@ -31,11 +32,13 @@ class VisitConfig:
     dates: tuple[date, ...] = ()
     """Days of the visit; empty when no source gives the day."""
     kind: str = "besök"
-    """One of: besök, återbesök, extra besök."""
+    """One of: besök, återbesök, extrabesök (the old spelling 'extra besök' is read as extrabesök)."""
     source: str = ""
-    """Where the visit is documented."""
+    """Where the visit is documented, in words: shown on the municipality's page."""
     line: int = 0
     """Line in config.yaml, for messages (set by the loader)."""
+    url: tuple[str, ...] = ()
+    """Addresses (http or https) of the sources, one or a list: shown as links after the source."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +219,8 @@ def _convert(key: str, hint: Any, value: Any, doc: Located, at: tuple[str | int,
         return _convert_visits(value, doc, at, path, errors)
     if key == "dates":
         return value  # a visit's dates: parsed one by one in _convert_visits
+    if key == "url":
+        return _visit_urls(value, doc, at, path, errors)
     if key == "aliases":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise _Wrong("must map names to municipality names", "write e.g. 'Gothenburg: Göteborg'")
@@ -290,6 +295,48 @@ def _check_base_url(value: str) -> None:
     if any(segment in (".", "..") for segment in parts.path.split("/")) or "\\" in parts.path:
         raise _Wrong(f"{shown(value)} is not a usable address: its path holds '.', '..' or '\\'",
                      example)
+
+
+def link_problem(value: str) -> str | None:
+    """Why an address cannot be a link on a page ('it holds a space'), or None when it can.
+
+    For addresses editors give for sources: absolute http(s), a host, nothing invisible, no
+    password; a query or fragment is fine (unlike base_url, this is someone else's page).
+    """
+    if not value.isprintable() or any(ch.isspace() for ch in value):
+        return "it holds a space or an invisible character"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises for a port that is no number)
+    except ValueError:
+        return "its host or port cannot be read"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "it does not start with http:// or https:// and a host"
+    if "@" in parts.netloc:
+        return "it holds a user name or password"
+    return None
+
+
+def _visit_urls(value: Any, doc: Located, at: tuple[str | int, ...], path: Path | str,
+                errors: list[SiteError]) -> tuple[str, ...]:
+    """A visit's source addresses: one or a list, each a usable http(s) address, at its own line."""
+    items = value if isinstance(value, list) else [value]
+    found = []
+    for index, item in enumerate(items):
+        line = doc.line(*at, index) if isinstance(value, list) else doc.line(*at)
+        if not isinstance(item, str):
+            errors.append(SiteError(path, line, f"'url' must be an address or a list of addresses, "
+                                    f"not {type_name(item)}",
+                                    "write e.g. url: https://www.kalix.se/… (a list: [https://…, https://…])"))
+            continue
+        problem = link_problem(item)
+        if problem:
+            errors.append(SiteError(path, line, f"'url' {shown(item)} is not a usable address: {problem}",
+                                    "copy the whole address from the browser's address bar, "
+                                    "starting with https:// or http://"))
+            continue
+        found.append(item)
+    return tuple(found)
 
 
 def _check_permalink(value: str) -> None:
@@ -375,10 +422,12 @@ def _convert_visits(value: Any, doc: Located, at: tuple[str | int, ...], path: P
             continue
         dates = _visit_dates(item.get("dates", []), doc, (*at, index, "dates"), path, errors)
         kind = fields.get("kind", "besök")
+        kind = OLD_KIND_SPELLINGS.get(kind, kind)
         if kind not in VISIT_KINDS:
             errors.append(SiteError(path, doc.line(*at, index, "kind"), f"unknown visit kind '{kind}'",
                                     did_you_mean(kind, VISIT_KINDS) or f"use one of {VISIT_KINDS}"))
-        visits.append(VisitConfig(fields["municipality"], dates, kind, fields.get("source", ""), line))
+        visits.append(VisitConfig(fields["municipality"], dates, kind, fields.get("source", ""), line,
+                                  fields.get("url", ())))
     return tuple(visits)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -173,3 +175,121 @@ def month_name_sv(month: int) -> str:
 def to_rfc3339(moment: datetime) -> str:
     """An Atom/sitemap timestamp with an explicit offset."""
     return moment.isoformat(timespec="seconds")
+
+
+UNKNOWN_DATE = "okänt"  # 'date: okänt': no source states when the post was written
+_PARTIAL = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{1,2}))?$", re.ASCII)  # '2017', '2016-02'
+# What editors may write when they mean 'okänt'; answered with a hint rather than read as it.
+_UNKNOWN_LIKE = frozenset({"okand", "okant", "okänd", "unknown", "odaterad", "odaterat", "saknas",
+                           "?", "-", "x", "xxxx", "null", "none", "n/a", "ingen", "inget"})
+_ISO_IN_TEXT = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class PostDate:
+    """A post's date as far as sources know it: the day (and time), the month, the year, or nothing.
+
+    Nothing is filled in: a post known only to the year has no month and no day, and the site
+    says so ("2017", "februari 2016", "datum okänt") instead of inventing the rest.
+    """
+
+    year: int | None
+    month: int | None = None
+    moment: datetime | None = None  # aware, in the site's zone; exactly when the day is known
+
+    def __post_init__(self) -> None:
+        if self.moment is not None:
+            assert (self.year, self.month) == (self.moment.year, self.moment.month), self
+        assert self.year is not None or self.month is None, self
+        assert self.month is None or 1 <= self.month <= 12, self
+
+    @classmethod
+    def exact(cls, moment: datetime) -> PostDate:
+        """A date known to the day (a time may come with it); moment is aware."""
+        return cls(moment.year, moment.month, moment)
+
+    @property
+    def day(self) -> int | None:
+        """The day of the month, when known."""
+        return self.moment.day if self.moment else None
+
+    @property
+    def known(self) -> bool:
+        """False for 'date: okänt'."""
+        return self.year is not None
+
+    @property
+    def text(self) -> str:
+        """In Swedish, as precise as known: '1 december 2015', 'februari 2016', '2017', 'datum okänt'."""
+        if self.moment is not None:
+            return format_date_sv(self.moment.date())
+        if self.month is not None:
+            return f"{MONTHS_SV[self.month - 1]} {self.year}"
+        return str(self.year) if self.year is not None else "datum okänt"
+
+    @property
+    def iso(self) -> str | None:
+        """For <time datetime>: '2015-12-01', '2016-02', '2017'; None when unknown."""
+        if self.moment is not None:
+            return self.moment.date().isoformat()
+        if self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}" if self.year is not None else None
+
+    def sort_key(self) -> tuple[bool, int, bool, int, float]:
+        """Oldest first, and within a period the posts known only to the period before the dated ones.
+
+        Sorted newest first (reversed), a post of '2017' comes after every post dated in 2017,
+        one of 'februari 2016' after those dated in February 2016, and undated posts come last.
+        """
+        return (self.year is not None, self.year or 0, self.month is not None, self.month or 0,
+                self.moment.timestamp() if self.moment else float("-inf"))
+
+    def starts(self, zone: tzinfo) -> datetime | None:
+        """The first instant the date may mean (to tell a future post); None when unknown."""
+        if self.moment is not None:
+            return self.moment
+        if self.year is None:
+            return None
+        return datetime(self.year, self.month or 1, 1, tzinfo=zone)
+
+
+def parse_post_date(value: object, zone: tzinfo | None = None) -> PostDate:
+    """A post's front-matter date: a full date (and time), '2016-02', '2017', or 'okänt'.
+
+    Raises DateError with a hint on anything else, under the same rules as parse_datetime.
+    """
+    zone = zone or stockholm()
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else None
+    if text is not None and unicodedata.normalize("NFC", text).casefold() == UNKNOWN_DATE:
+        return PostDate(None)
+    partial = _PARTIAL.match(text) if text is not None else None
+    if partial:
+        year = int(partial["y"])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise DateError(f"date {_shown(text or '')} has the year {year}",
+                            f"use a year from {FIRST_YEAR} to {LAST_YEAR}; is it a typo?")
+        month = int(partial["m"]) if partial["m"] else None
+        if month is not None and not 1 <= month <= 12:
+            raise DateError(f"date {_shown(text or '')} has month {month}; a month is 1 to 12",
+                            "write a month as YYYY-MM (year, month), e.g. 2016-02")
+        return PostDate(year, month)
+    if text is not None and unicodedata.normalize("NFC", text).casefold() in _UNKNOWN_LIKE:
+        raise DateError(f"date {_shown(text)} is not a date",
+                        f"when no source states the date, write 'date: {UNKNOWN_DATE}'")
+    return PostDate.exact(parse_datetime(value, zone).astimezone(zone))
+
+
+def swedish_dates_in(text: str) -> str:
+    """Text with each ISO date ('2017-01-19') written in Swedish words ('19 januari 2017').
+
+    For editors' notes shown to readers (a visit's source): a page never puts an ISO date
+    beside Swedish ones. Anything that is not a real date is left as written.
+    """
+    def words(match: re.Match[str]) -> str:
+        try:
+            day = date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return match[0]
+        return format_date_sv(day)
+    return _ISO_IN_TEXT.sub(words, text)

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
 from sbuv_site.config import Config
-from sbuv_site.dates import format_date_sv, month_name_sv
+from sbuv_site.dates import PostDate, month_name_sv, swedish_dates_in
 from sbuv_site.errors import SiteError, raise_all
 from sbuv_site.markup import Rendered, TocEntry, make_toc, render_inline, render_markdown
 from sbuv_site.municipalities import LookupProblem, Municipality, Registry
@@ -32,6 +33,17 @@ _SV_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"
 def sort_key_sv(text: str) -> str:
     """Swedish alphabetical order: å, ä, ö come after z."""
     return text.casefold().translate(_SV_ORDER)
+
+
+def posts_count_sv(count: int) -> str:
+    """'inga inlägg', '1 inlägg', '12 inlägg', '1 200 inlägg': never '0 inlägg'."""
+    return "inga inlägg" if count == 0 else f"{count:,} inlägg".replace(",", "\u00a0")
+
+
+def link_name(url: str) -> str:
+    """What a link to another site is called: its host without 'www.' ('kalix.se')."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,21 +68,31 @@ class Post:
 
     slug: str
     title: str
-    published: datetime | None  # None only for an undated draft built with --drafts
+    date: PostDate | None  # as far as known; None only for a draft with no date yet (--drafts)
     updated: datetime | None
-    date_text: str  # "17 november 2015", or "datum saknas"
     municipalities: tuple[Municipality, ...]
     municipality_links: tuple[Link, ...]
     tag_links: tuple[Link, ...]
     body_html: str
     summary_html: str  # inline HTML, no <p>
     author: str
+    byline: str | None  # the author, when not the site's own: shown as "Text: …"
     image: str | None
-    origin: str | None  # the front matter 'source': where an imported post came from
+    origin: Link | None  # where the post was first published, when 'source' is its address
     draft: bool
     source: Source
     url: str
     toc: tuple[TocEntry, ...]  # empty unless the post has enough h2/h3 headings (markup.make_toc)
+
+    @property
+    def published(self) -> datetime | None:
+        """The moment of publication, in the site's zone, when the date is known to the day."""
+        return self.date.moment if self.date else None
+
+    @property
+    def date_text(self) -> str:
+        """The date in Swedish: '17 november 2015', '2017', 'datum okänt'; 'datum saknas' for a draft."""
+        return self.date.text if self.date else "datum saknas"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +147,9 @@ class Visit:
 
     municipality: Municipality
     dates: tuple[date, ...]
-    kind: str
-    source: str
+    kind: str  # besök, återbesök or extrabesök
+    source: str  # the source in words, dates in Swedish ("Värmlandsbygden 19 januari 2017")
+    links: tuple[Link, ...]  # the sources' addresses, named by their host
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +165,9 @@ class Place:
 @dataclass(frozen=True, slots=True)
 class ArchiveMonth:
     year: int
-    month: int
-    name: str  # "november"
+    month: int | None  # None: the posts known only to the year
+    name: str  # "november", or "månad okänd"
+    title: str  # heading: "November 2015", "2017, månad okänd"
     posts: tuple[Post, ...]
 
 
@@ -151,7 +175,7 @@ class ArchiveMonth:
 class ArchiveYear:
     year: int
     url: str
-    months: tuple[ArchiveMonth, ...]  # newest first
+    months: tuple[ArchiveMonth, ...]  # newest first; the posts known only to the year last
     count: int
 
 
@@ -162,7 +186,8 @@ class Site:
     config: Config
     urls: Urls
     registry: Registry
-    posts: tuple[Post, ...]  # listed posts, newest first, ties broken by slug
+    posts: tuple[Post, ...]  # listed posts, newest first (see PostDate.sort_key), ties broken by slug
+    undated: tuple[Post, ...]  # listed posts whose date is 'okänt': the archive's own section
     undated_drafts: tuple[Post, ...]  # only with --drafts: pages of their own, in no list
     pages: tuple[Page, ...]
     home_pagers: tuple[Pager[Post], ...]
@@ -190,17 +215,17 @@ def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFi
     for fields in posts_fields:
         if fields.draft and not drafts:
             notes.append(f"{fields.path}: draft left out (build with --drafts to see it)")
-        elif fields.published is not None and fields.published > now and not future:
-            notes.append(f"{fields.path}: dated {fields.published:%Y-%m-%d}, in the future; "
+        elif _in_future(fields.date, now, config) and not future:
+            notes.append(f"{fields.path}: dated {_written(fields.date)}, in the future; "
                          "left out (build with --future to include it)")
         else:
             chosen.append(fields)
     all_posts = [_make_post(f, config, urls, md, bodies.get(f.path)) for f in chosen]
     pages = tuple(_make_page(f, urls, md, bodies.get(f.path))
                   for f in pages_fields if drafts or not f.draft)
-    dated = sorted((p for p in all_posts if p.published), key=lambda p: p.slug)
-    posts = tuple(sorted(dated, key=lambda p: p.published or now, reverse=True))
-    undated = tuple(sorted((p for p in all_posts if not p.published), key=lambda p: p.slug))
+    listed = sorted((p for p in all_posts if p.date), key=lambda p: p.slug)
+    posts = tuple(sorted(listed, key=lambda p: p.date.sort_key() if p.date else (), reverse=True))
+    undated = tuple(sorted((p for p in all_posts if not p.date), key=lambda p: p.slug))
     visits = _resolve_visits(config, registry)
     home_pagers = paginate(posts, config.per_page, urls.home)
     tags = _make_tags(posts, urls, config.per_page)
@@ -219,35 +244,69 @@ def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFi
     _check_collisions(all_posts, pages, own)
     return Site(
         statement=statement,
-        config=config, urls=urls, registry=registry, posts=posts, undated_drafts=undated,
+        config=config, urls=urls, registry=registry, posts=posts,
+        undated=tuple(p for p in posts if p.date and not p.date.known), undated_drafts=undated,
         pages=tuple(sorted(pages, key=lambda p: (p.menu if p.menu is not None else 999, p.slug))),
         home_pagers=home_pagers, tags=tags, places=places, archive=archive,
         visit_count=len(visits), notes=tuple(notes), further=make_further_reading(posts),
     )
 
 
+def _in_future(when: PostDate | None, now: datetime, config: Config) -> bool:
+    """A post whose date (or the period it names: '2030') begins after now."""
+    starts = when.starts(config.zone) if when else None
+    return starts is not None and starts > now
+
+
+def _written(when: PostDate | None) -> str:
+    """The date for a note, as an editor writes it: 2099-01-01, 2099-05, 2099."""
+    return (when.iso or "") if when else ""
+
+
+def _local(when: PostDate | None, config: Config) -> PostDate | None:
+    """The date in the site's zone: its day, month and year are the ones the address uses."""
+    if when is None or when.moment is None:
+        return when
+    return PostDate.exact(when.moment.astimezone(config.zone))
+
+
+def _origin(source: str | None, config: Config) -> str | None:
+    """The address a post was first published at, to link to: 'source' when it is an address.
+
+    Any other 'source' (the importer's note naming a saved file) is not for readers. Neither is
+    an address on the site's own host: the old blog's pages there are this site now.
+    """
+    if not source or not source.casefold().startswith("http"):
+        return None
+    if link_name(source) == link_name(config.base_url):
+        return None
+    return source
+
+
 def _make_post(fields: PostFields, config: Config, urls: Urls, md: MarkdownIt,
                rendered: Rendered | None) -> Post:
     rendered = rendered or render_markdown(md, fields.body)
     summary = render_inline(md, fields.summary) if fields.summary else _unwrap(rendered.first_paragraph)
-    local = fields.published.astimezone(config.zone) if fields.published else None
+    when = _local(fields.date, config)
+    author = fields.author or config.author
+    origin = _origin(fields.source, config)
     return Post(
         slug=fields.slug,
         title=fields.title,
-        published=local,
+        date=when,
         updated=fields.updated,
-        date_text=format_date_sv(local.date()) if local else "datum saknas",
         municipalities=fields.municipalities,
         municipality_links=tuple(Link(m.name, urls.municipality(m.slug)) for m in fields.municipalities),
         tag_links=tuple(Link(t, urls.tag(slugify(t))) for t in fields.tags),
         body_html=rendered.html,
         summary_html=summary,
-        author=fields.author or config.author,
+        author=author,
+        byline=author if author and author != config.author else None,
         image=fields.image,
-        origin=fields.source,
+        origin=Link(link_name(origin), origin) if origin else None,
         draft=fields.draft,
         source=Source(fields.path, fields.slug_line),
-        url=urls.post(fields.slug, local),
+        url=urls.post(fields.slug, when),
         toc=make_toc(rendered.headings),
     )
 
@@ -312,7 +371,8 @@ def _resolve_visits(config: Config, registry: Registry) -> tuple[Visit, ...]:
         except LookupProblem as exc:
             errors.append(SiteError("config.yaml", item.line, exc.message, exc.hint))
             continue
-        visits.append(Visit(place, item.dates, item.kind, item.source))
+        visits.append(Visit(place, item.dates, item.kind, swedish_dates_in(item.source),
+                            tuple(Link(link_name(url), url) for url in item.url)))
     raise_all(errors)
     return tuple(visits)
 
@@ -338,21 +398,25 @@ def _make_places(posts: Sequence[Post], visits: Sequence[Visit], urls: Urls) -> 
 
 
 def _visit_order(visit: Visit) -> tuple[int, date]:
-    kinds = ("besök", "återbesök", "extra besök")
+    kinds = ("besök", "återbesök", "extrabesök")
     first = visit.dates[0] if visit.dates else date.max
     return (kinds.index(visit.kind) if visit.kind in kinds else 9, first)
 
 
 def _make_archive(posts: Sequence[Post], urls: Urls) -> tuple[ArchiveYear, ...]:
+    """Years, newest first, with their months; a year's posts of unknown month come last.
+
+    Posts whose date is 'okänt' are in no year: Site.undated lists them.
+    """
     grouped: dict[int, dict[int, list[Post]]] = defaultdict(lambda: defaultdict(list))
     for post in posts:
-        assert post.published is not None
-        grouped[post.published.year][post.published.month].append(post)
+        if post.date and post.date.year is not None:
+            grouped[post.date.year][post.date.month or 0].append(post)  # 0: month unknown
     return tuple(
         ArchiveYear(
             year=year,
             url=urls.archive_year(year),
-            months=tuple(ArchiveMonth(year, month, month_name_sv(month), tuple(grouped[year][month]))
+            months=tuple(_archive_month(year, month, grouped[year][month])
                          for month in sorted(grouped[year], reverse=True)),
             count=sum(len(v) for v in grouped[year].values()),
         )
@@ -389,3 +453,10 @@ def make_further_reading(posts: Sequence[Post]) -> Mapping[str, FurtherReading]:
             shown.update(found)
         further[post.url] = FurtherReading(tuple(more), tuple(posts[i] for i in related))
     return MappingProxyType(further)
+
+
+def _archive_month(year: int, month: int, posts: Sequence[Post]) -> ArchiveMonth:
+    if month == 0:
+        return ArchiveMonth(year, None, "månad okänd", f"{year}, månad okänd", tuple(posts))
+    name = month_name_sv(month)
+    return ArchiveMonth(year, month, name, f"{name.capitalize()} {year}", tuple(posts))

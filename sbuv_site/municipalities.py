@@ -15,6 +15,22 @@ from sbuv_site.slugs import slugify
 
 _CODE = re.compile(r"^\d{4}$")
 
+# "X kommun": names ending in a vowel or in s, x, z stay as they are (Umeå kommun, Borås kommun,
+# Kalix kommun); the others take the genitive -s (Göteborgs kommun, Tierps kommun). These are
+# the official names that follow neither rule, by SCB code.
+OFFICIAL_NAME_EXCEPTIONS = {
+    "0880": "Kalmar kommun",  # Kalmar: no genitive -s
+    "2080": "Falu kommun",  # Falun: the old genitive Falu
+}
+_STAYS = frozenset("aeiouyåäöéü" + "sxz")
+
+
+def official_name(code: str, name: str) -> str:
+    """The municipality's official name with 'kommun' ("Jönköpings kommun", "Haninge kommun")."""
+    if code in OFFICIAL_NAME_EXCEPTIONS:
+        return OFFICIAL_NAME_EXCEPTIONS[code]
+    return f"{name} kommun" if name[-1].casefold() in _STAYS else f"{name}s kommun"
+
 
 @dataclass(frozen=True, slots=True)
 class Municipality:
@@ -25,6 +41,7 @@ class Municipality:
     county: str  # "Stockholms län"
     county_code: str  # "01"
     slug: str  # URL word, unique among the 290: "upplands-vasby"
+    official_name: str  # the name with 'kommun', in the genitive where Swedish uses it: "Göteborgs kommun"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +97,10 @@ class Registry:
             if unicodedata.normalize("NFC", alias).casefold() == wanted.casefold():
                 return self.lookup(target)
         names = [m.name for m in self.municipalities] + list(aliases or {})
+        official = next((m for m in self.municipalities
+                         if m.official_name.casefold() == wanted.casefold()), None)
+        if official:
+            raise LookupProblem(f"unknown municipality '{text}'", f"write just the name: '{official.name}'")
         for suffix in (" kommun", " stad", "s kommun"):
             if wanted.casefold().endswith(suffix) and wanted[: -len(suffix)].casefold() in self._by_name:
                 base = self._by_name[wanted[: -len(suffix)].casefold()]
@@ -128,7 +149,7 @@ def build_registry(data: Mapping[str, object]) -> Registry:
     slugs = _unique_slugs(names)
     items = tuple(
         Municipality(str(r["code"]), str(r["name"]), str(r["county"]), str(r["county_code"]),
-                     slugs[str(r["code"])])
+                     slugs[str(r["code"])], official_name(str(r["code"]), str(r["name"])))
         for r in sorted(rows, key=lambda r: str(r["code"]))
     )
     shapes = {

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from sbuv_site import model
 from sbuv_site.dates import format_date_sv, to_rfc3339
 from sbuv_site.errors import SiteError
-from sbuv_site.model import NO_FURTHER_READING, Link, Place, Post, Site
+from sbuv_site.model import NO_FURTHER_READING, Link, Place, Post, Site, posts_count_sv
 from sbuv_site.sharing import PageMeta, page_meta, plain_text, post_meta
 from sbuv_site.sitefiles import Scope, read_layout
 from sbuv_site.static import StaticFile
@@ -154,11 +154,11 @@ class _Renderer:
                            description=f"Inlägg med taggen {term.name} på {name}{part}.")
         yield from self._municipality_pages()
         yield page("archive.html", urls.archive(), "Arkiv", urls.archive(),
-                   years=site.archive, year=None, all_years=site.archive,
+                   years=site.archive, year=None, all_years=site.archive, undated=site.undated,
                    description=f"Alla inlägg på {name}, ordnade efter år och månad.")
         for year in site.archive:
             yield page("archive.html", year.url, f"Arkiv {year.year}", urls.archive(),
-                       years=(year,), year=year, all_years=site.archive,
+                       years=(year,), year=year, all_years=site.archive, undated=site.undated,
                        description=f"Inlägg från {year.year} på {name}, ordnade efter månad.")
         yield page("subscribe.html", urls.subscribe(), "Prenumerera på nya inlägg", urls.subscribe(),
                    feed_address=urls.absolute(urls.feed()), feed=site.config.feed,
@@ -183,18 +183,24 @@ class _Renderer:
 
     def _post(self, post: Post, newer: Post | None, older: Post | None) -> Job:
         trail = self._trail(post)
-        return self._job("post.html", post.url, post.title, self.urls.archive() if post.published else "",
+        return self._job("post.html", post.url, post.title, self.urls.archive() if post.date else "",
                          head=post_meta(post, self.site, trail), breadcrumbs=trail,
                          post=post, newer=newer, older=older,
                          further=self.site.further.get(post.url, NO_FURTHER_READING),
                          updated_text=format_date_sv(post.updated.date()) if post.updated else None)
 
     def _trail(self, post: Post) -> tuple[Link, ...]:
-        """Start › Arkiv › 2015 › the post: every post has a year, not every post a municipality."""
+        """Start › Arkiv › 2015 › the post, through the archive, where every published post is listed.
+
+        A post known only to its year is in that year's archive; one of unknown date is under
+        "Datum okänt" on the archive page; a draft without a date is in no archive.
+        """
         urls = self.urls
-        if post.published is None:  # an undated draft (--drafts): in no archive
+        if post.date is None:
             return (Link("Start", urls.home()), Link(post.title, post.url))
-        year = post.published.year
+        if post.date.year is None:
+            return (Link("Start", urls.home()), Link("Arkiv", urls.archive()), Link(post.title, post.url))
+        year = post.date.year
         return (Link("Start", urls.home()), Link("Arkiv", urls.archive()),
                 Link(str(year), urls.archive_year(year)), Link(post.title, post.url))
 
@@ -220,7 +226,9 @@ class _Renderer:
 
     def _feed(self) -> OutputFile:
         site, urls = self.site, self.urls
-        entries = site.posts[: site.config.feed.limit]
+        # Atom needs each entry's time of publication and change; a post whose day no source
+        # states has none that is not invented, so it is left out of the feed (see README).
+        entries = [p for p in site.posts if p.published][: site.config.feed.limit]
         stamps = [p.updated or p.published for p in entries if p.published]
         newest = max(stamps, default=self.built_at or FEED_EPOCH)
         context = {
@@ -243,8 +251,7 @@ class _Renderer:
     def _sitemap(self) -> OutputFile:
         site, urls = self.site, self.urls
         entries: list[tuple[str, str | None]] = [(urls.absolute(urls.home()), None)]
-        entries += [(urls.absolute(p.url), (p.updated or p.published).date().isoformat())
-                    for p in site.posts if p.published]
+        entries += [(urls.absolute(p.url), _last_change(p)) for p in site.posts]
         entries += [(urls.absolute(p.url), None) for p in site.pages]
         for url in (urls.tags(), urls.municipalities(), urls.map(), urls.archive(), urls.subscribe()):
             entries.append((urls.absolute(url), None))
@@ -254,6 +261,12 @@ class _Renderer:
         if site.statement:
             entries.append((urls.absolute(site.statement.url), site.statement.changed.iso))
         return OutputFile("sitemap.xml", self._render("sitemap.xml", {"entries": entries}))
+
+
+def _last_change(post: Post) -> str | None:
+    """A post's lastmod for the sitemap: its update, else its day; none when neither is known."""
+    moment = post.updated or post.published
+    return moment.date().isoformat() if moment else None
 
 
 class LayoutLoader(jinja2.FileSystemLoader):
@@ -329,4 +342,5 @@ def make_environment(layouts: str, label: str = "layouts", root: str | None = No
         keep_trailing_newline=True,
     )
     env.filters["date_sv"] = format_date_sv
+    env.filters["posts_count"] = posts_count_sv
     return env

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urljoin
 
 from sbuv_site.config import Config
+from sbuv_site.dates import PostDate
+
+_FIELD = re.compile(r"{(\w+)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +30,24 @@ class Urls:
     def home(self, page: int = 1) -> str:
         return self._at("/" if page == 1 else f"/sida/{page}/")
 
-    def post(self, slug: str, published: datetime | None) -> str:
-        if published is None:
-            return self._at(f"/utkast/{slug}/")  # an undated draft, seen only with --drafts
-        return self._at(self.permalink.format(
-            year=f"{published.year:04d}", month=f"{published.month:02d}",
-            day=f"{published.day:02d}", slug=slug))
+    def post(self, slug: str, when: PostDate | None) -> str:
+        """The permalink; a part of the path that needs what the date does not know is left out.
+
+        With /{year}/{month}/{slug}/ a post of '2017' lives at /2017/slug/ and one of 'okänt'
+        at /slug/: the address never holds an invented number.
+        """
+        if when is None:
+            return self._at(f"/utkast/{slug}/")  # a draft with no date, seen only with --drafts
+        values = {"slug": slug}
+        if when.year is not None:
+            values["year"] = f"{when.year:04d}"
+        if when.month is not None:
+            values["month"] = f"{when.month:02d}"
+        if when.day is not None:
+            values["day"] = f"{when.day:02d}"
+        kept = [part for part in self.permalink.split("/")
+                if all(name in values for name in _FIELD.findall(part))]
+        return self._at("/".join(kept).format(**values))
 
     def page(self, slug: str) -> str:
         return self._at(f"/{slug}/")

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from sbuv_site.dates import DateError, parse_datetime
+from sbuv_site.config import link_problem
+from sbuv_site.dates import UNKNOWN_DATE, DateError, PostDate, parse_datetime, parse_post_date
 from sbuv_site.errors import SiteError, did_you_mean, raise_all
 from sbuv_site.load import SourceDocument
 from sbuv_site.municipalities import LookupProblem, Municipality, Registry
@@ -15,7 +16,7 @@ from sbuv_site.slugs import is_valid_slug, slugify
 from sbuv_site.yamltext import shown, string_list, type_name
 
 POST_KEYS = ("title", "date", "municipality", "tags", "summary", "slug", "draft", "updated",
-             "author", "image", "source")
+             "author", "image", "source", "edited")
 PAGE_KEYS = ("title", "summary", "slug", "draft", "updated", "menu")
 RESERVED_SLUGS = frozenset({"taggar", "kommuner", "arkiv", "karta", "sida", "static", "css", "utkast",
                             "atom.xml", "sitemap.xml", "robots.txt", "404", "prenumerera"})
@@ -28,7 +29,7 @@ class PostFields:
 
     path: Path
     title: str
-    published: datetime | None  # aware; None only for a draft that has no date yet
+    date: PostDate | None  # as far as known ('2017', 'okänt'); None only for a draft with no date yet
     updated: datetime | None
     municipalities: tuple[Municipality, ...]
     tags: tuple[str, ...]
@@ -41,6 +42,11 @@ class PostFields:
     body: str
     body_line: int
     slug_line: int  # where the slug came from (the slug key, else the title), for collisions
+
+    @property
+    def published(self) -> datetime | None:
+        """The moment of publication, when the date is known to the day."""
+        return self.date.moment if self.date else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +144,32 @@ class _Checker:
             self.fail(key, exc.message, exc.hint)
             return None
 
+    def post_date(self, zone: tzinfo, required: bool) -> PostDate | None:
+        value = self.data.get("date")
+        if value is None:
+            if required:
+                self.fail(None, "'date' is missing", "add e.g. 'date: 2015-12-01' to the front matter; "
+                          f"'date: 2017' or 'date: {UNKNOWN_DATE}' when only the year, or nothing, is known")
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = self.doc.front.written("date") or value  # 'date: 0215' is the typo '0215', not 141
+        try:
+            return parse_post_date(value, zone)
+        except DateError as exc:
+            self.fail("date", exc.message, exc.hint)
+            return None
+
+    def origin(self) -> str | None:
+        """The 'source' text; when it is an address, it must be a usable one (it becomes a link)."""
+        source = self.text("source")
+        if source and source.casefold().startswith(("http", "www.")):
+            problem = link_problem(source)
+            if problem:
+                self.fail("source", f"'source' {shown(source)} is not a usable address: {problem}",
+                          "write the whole address where the post was first published, "
+                          "e.g. https://www.socialbarnungdom.se/…; or a note without 'http'")
+        return source
+
     def slug(self, title: str | None) -> tuple[str, int]:
         given = self.data.get("slug")
         if isinstance(given, int | float) and not isinstance(given, bool):
@@ -213,7 +245,8 @@ class _Checker:
         self.unknown_keys(POST_KEYS)
         title = self.title()
         draft = self.flag("draft")
-        published = self.moment("date", zone, required=not draft)
+        self.flag("edited")  # an imported post changed by hand: for the importer, not shown
+        when = self.post_date(zone, required=not draft)
         fields = dict(
             updated=self.moment("updated", zone),
             municipalities=self.municipalities(registry, aliases),
@@ -221,13 +254,13 @@ class _Checker:
             summary=self.text("summary"),
             author=self.text("author"),
             image=self.text("image"),
-            source=self.text("source"),
+            source=self.origin(),
         )
         slug, slug_line = self.slug(title)
         if not self.ok or title is None:
             return None
         return PostFields(
-            path=self.doc.path, title=title, published=published,
+            path=self.doc.path, title=title, date=when,
             slug=slug, draft=draft, body=self.doc.body, body_line=self.doc.body_line,
             slug_line=slug_line, **fields,  # type: ignore[arg-type]
         )

@@ -19,10 +19,10 @@ from sbuv_site.mapgeometry import (
     simplified_outline,
     simplify_ring,
 )
-from sbuv_site.model import Place, Site, Visit, sort_key_sv
+from sbuv_site.model import Place, Site, Visit, posts_count_sv, sort_key_sv
 from sbuv_site.municipalities import Municipality
 
-_KIND_TEXT = {"besök": "besökt", "återbesök": "återbesök", "extra besök": "extra besök"}
+_KIND_TEXT = {"besök": "besökt", "återbesök": "återbesök", "extrabesök": "extrabesök"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +65,7 @@ def describe_visits(visits: Sequence[Visit]) -> str:
 
 
 def _label(place: Place) -> str:
-    count = len(place.posts)
-    label = f"{place.municipality.name} – {count} inlägg"
+    label = f"{place.municipality.name} – {posts_count_sv(len(place.posts))}"
     visits = describe_visits(place.visits)
     return f"{label}, {visits}" if visits else label
 
@@ -84,7 +83,7 @@ def map_facts(site: Site) -> MapFacts:
         visited=len(facts),
         total=len(site.registry.municipalities),
         visits_known=site.visit_count,
-        assignment_known=sum(any(v.kind != "extra besök" for v in f.place.visits) for f in facts),
+        assignment_known=sum(any(v.kind != "extrabesök" for v in f.place.visits) for f in facts),
         planned=site.config.planned_visits,
     )
 

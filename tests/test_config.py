@@ -82,6 +82,48 @@ visits:
     )
 
 
+def test_a_visit_has_one_source_address_or_a_list_of_them() -> None:
+    config = parse_config("""\
+base_url: https://example.org/
+visits:
+  - municipality: Kalix
+    url: https://www.kalix.se/Aktuellt/kraftsamling/
+  - municipality: Skövde
+    url: [http://skovde.se/a/?b=c#d, https://sla.se/skovde/2017/03/20/besoker-boende]
+  - municipality: Torsby
+""", "config.yaml")
+    assert [v.url for v in config.visits] == [
+        ("https://www.kalix.se/Aktuellt/kraftsamling/",),
+        ("http://skovde.se/a/?b=c#d", "https://sla.se/skovde/2017/03/20/besoker-boende"),
+        (),
+    ]
+
+
+@pytest.mark.parametrize(("written", "reason"), [
+    ("www.kalix.se/a", "it does not start with http:// or https:// and a host"),
+    ("ftp://kalix.se/a", "it does not start with http:// or https:// and a host"),
+    ("https:///a", "it does not start with http:// or https:// and a host"),
+    ("https://kalix.se/a b", "it holds a space or an invisible character"),
+    ("https://user:pw@kalix.se/", "it holds a user name or password"),
+    ("https://kalix.se:99999/", "its host or port cannot be read"),
+])
+def test_a_visit_url_that_is_no_whole_address_is_named_at_its_line(written: str, reason: str) -> None:
+    text = f"base_url: https://example.org/\nvisits:\n  - municipality: Kalix\n    url: '{written}'\n"
+    assert problems(text) == [f"config.yaml:4: 'url' {shown(written)} is not a usable address: {reason}\n"
+                              "  hint: copy the whole address from the browser's address bar, "
+                              "starting with https:// or http://"]
+
+
+def test_the_old_spelling_extra_besok_is_read_as_extrabesok() -> None:
+    config = parse_config("base_url: https://example.org/\nvisits:\n  - municipality: Haninge\n"
+                          "    kind: extra besök\n  - municipality: Kalix\n    kind: extrabesök\n",
+                          "config.yaml")
+    assert [v.kind for v in config.visits] == ["extrabesök", "extrabesök"]
+    assert problems("base_url: https://example.org/\nvisits:\n  - municipality: Kalix\n"
+                    "    kind: extra_besok\n") == [
+        "config.yaml:4: unknown visit kind 'extra_besok'\n  hint: did you mean 'extrabesök'?"]
+
+
 def test_an_unknown_key_suggests_the_closest_known_one() -> None:
     assert problems("base_url: https://example.org/\nper_pgae: 5\n") == [
         "config.yaml:2: unknown key 'per_pgae'\n  hint: did you mean 'per_page'?"]
@@ -166,7 +208,7 @@ visits:
         "  hint: write '- municipality: Umeå' with dates, kind, source below",
         "config.yaml:6: a visit has no municipality\n  hint: add 'municipality: …'",
         "config.yaml:8: date '1 december 2015' is written in words\n  hint: write it as 2015-12-01",
-        "config.yaml:9: unknown key 'vem'\n  hint: known keys: municipality, dates, kind, source",
+        "config.yaml:9: unknown key 'vem'\n  hint: known keys: municipality, dates, kind, source, url",
     ]
 
 

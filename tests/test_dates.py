@@ -9,10 +9,13 @@ import pytest
 
 from sbuv_site.dates import (
     DateError,
+    PostDate,
     format_date_sv,
     month_name_sv,
     parse_date,
     parse_datetime,
+    parse_post_date,
+    swedish_dates_in,
     to_rfc3339,
 )
 
@@ -159,3 +162,81 @@ def test_a_number_far_too_long_for_a_date_is_not_a_date() -> None:
     with pytest.raises(DateError) as caught:
         parse_datetime(10**5000)
     assert caught.value.message == "date 'a very long number' is not a date"
+
+
+# Post dates known only to the month or year, or not at all (issue 10, item 5).
+@pytest.mark.parametrize(("value", "year", "month", "text", "iso"), [
+    ("2016-02", 2016, 2, "februari 2016", "2016-02"),
+    ("2016-2", 2016, 2, "februari 2016", "2016-02"),
+    (" 2017 ", 2017, None, "2017", "2017"),
+    (2017, 2017, None, "2017", "2017"),
+    ("okänt", None, None, "datum okänt", None),
+    ("Okänt", None, None, "datum okänt", None),
+    ("oka\u0308nt", None, None, "datum okänt", None),  # typed decomposed
+])
+def test_a_post_date_may_be_known_to_the_month_or_year_or_not_at_all(
+        value: object, year: int | None, month: int | None, text: str, iso: str | None) -> None:
+    when = parse_post_date(value, STOCKHOLM)
+    assert (when.year, when.month, when.day, when.moment) == (year, month, None, None)
+    assert (when.text, when.iso, when.known) == (text, iso, year is not None)
+
+
+def test_a_full_post_date_keeps_its_moment_in_the_site_zone() -> None:
+    when = parse_post_date("2015-12-01 23:30+00:00", STOCKHOLM)
+    assert when.moment == datetime(2015, 12, 2, 0, 30, tzinfo=STOCKHOLM)
+    assert (when.year, when.month, when.day) == (2015, 12, 2)  # the Swedish calendar day
+    assert (when.text, when.iso) == ("2 december 2015", "2015-12-02")
+
+
+@pytest.mark.parametrize(("value", "message", "hint"), [
+    ("2016-13", "date '2016-13' has month 13; a month is 1 to 12", "write a month as YYYY-MM"),
+    ("2016-00", "date '2016-00' has month 0; a month is 1 to 12", "write a month as YYYY-MM"),
+    ("1899", "date '1899' has the year 1899", "use a year from 1900 to 2999"),
+    ("0217", "date '0217' has the year 217", "is it a typo?"),
+    ("okänd", "date 'okänd' is not a date", "write 'date: okänt'"),
+    ("unknown", "date 'unknown' is not a date", "write 'date: okänt'"),
+    ("?", "date '?' is not a date", "write 'date: okänt'"),
+    ("2016-02-31", "date '2016-02-31' has day 31, but februari 2016 has 29 days", "use a day from 1 to 29"),
+    ("20160201", "date '20160201' is not written year-month-day", "write it as 2016-02-01"),
+    (True, "date must be written like 2015-12-01, not as true/false", "YYYY-MM-DD"),
+    (201, "date '201' is not a date", "YYYY-MM-DD"),
+])
+def test_a_wrong_post_date_says_what_is_wrong(value: object, message: str, hint: str) -> None:
+    with pytest.raises(DateError) as caught:
+        parse_post_date(value, STOCKHOLM)
+    assert caught.value.message == message
+    assert hint in caught.value.hint
+
+
+def test_newest_first_a_period_comes_after_the_days_within_it_and_undated_last() -> None:
+    def day(text: str) -> PostDate:
+        return parse_post_date(text, STOCKHOLM)
+    dates = [day("okänt"), day("2016-02"), day("2016-02-03"), day("2017"), day("2016-01-31"),
+             day("2017-05-01 10:00"), day("2016-03"), day("2016"), day("2017-05-01 09:00")]
+    newest_first = sorted(dates, key=PostDate.sort_key, reverse=True)
+    assert [d.text for d in newest_first] == [
+        "1 maj 2017", "1 maj 2017", "2017", "mars 2016", "3 februari 2016", "februari 2016",
+        "31 januari 2016", "2016", "datum okänt"]
+    assert newest_first[0].moment == datetime(2017, 5, 1, 10, 0, tzinfo=STOCKHOLM)
+
+
+def test_a_period_starts_on_its_first_day_and_an_unknown_date_never() -> None:
+    assert parse_post_date("2030", STOCKHOLM).starts(STOCKHOLM) == datetime(2030, 1, 1, tzinfo=STOCKHOLM)
+    assert parse_post_date("2030-07", STOCKHOLM).starts(STOCKHOLM) == datetime(2030, 7, 1, tzinfo=STOCKHOLM)
+    assert parse_post_date("okänt", STOCKHOLM).starts(STOCKHOLM) is None
+
+
+def test_a_post_date_cannot_hold_a_month_without_a_year_or_a_moment_of_another_month() -> None:
+    with pytest.raises(AssertionError):
+        PostDate(None, 3)
+    with pytest.raises(AssertionError):
+        PostDate(2016, 3, datetime(2016, 4, 1, tzinfo=STOCKHOLM))
+
+
+def test_iso_dates_in_a_note_are_written_in_swedish_words() -> None:
+    assert swedish_dates_in("Värmlandsbygden 2017-01-19: ”Besök”") == (
+        "Värmlandsbygden 19 januari 2017: ”Besök”")
+    assert swedish_dates_in("2015-06-22 och 2016-09-21") == "22 juni 2015 och 21 september 2016"
+    # not dates: kept as written
+    assert swedish_dates_in("2015-02-31, 2014-2016, 12015-01-01, 2015-01-011, dnr 2014-06-314") == (
+        "2015-02-31, 2014-2016, 12015-01-01, 2015-01-011, dnr 2014-06-314")

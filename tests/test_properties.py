@@ -261,7 +261,10 @@ def date_outcome(written: str) -> str:
         (post,), _ = validate([read_source(raw, PATH, "posts")], REGISTRY, {}, ZONE)
     except (SiteError, ExceptionGroup) as exc:
         return flatten(exc)[0].format()
-    assert post.published is not None
+    if post.published is None:  # a year or a month only ('2016-02'), or 'okänt'
+        assert post.date is not None
+        assert post.date.year is None or FIRST_YEAR <= post.date.year <= LAST_YEAR
+        return post.date.iso or "okänt"
     assert FIRST_YEAR <= post.published.year <= LAST_YEAR
     offset = post.published.utcoffset()
     assert offset is not None and abs(offset) <= timedelta(hours=14)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sbuv_site.dates import PostDate
 from sbuv_site.model import MORE_PER_PLACE, RELATED_COUNT, Link, Post, Source, make_further_reading
 from sbuv_site.municipalities import Municipality, load_registry
 from sbuv_site.related import KeyIndex
@@ -19,11 +20,12 @@ def make_post(number: int, places: tuple[str, ...] = (), tags: tuple[str, ...] =
     published = datetime(2017, 1, 1, tzinfo=UTC) - timedelta(days=number)
     municipalities = tuple(by_name(n) for n in places)
     return Post(
-        slug=f"p{number}", title=f"Inlägg {number}", published=published, updated=None,
-        date_text="", municipalities=municipalities,
+        slug=f"p{number}", title=f"Inlägg {number}",
+        date=PostDate(published.year, published.month, published), updated=None,
+        municipalities=municipalities,
         municipality_links=tuple(Link(m.name, f"/kommuner/{m.slug}/") for m in municipalities),
         tag_links=tuple(Link(t, f"/taggar/{t}/") for t in tags), body_html="", summary_html="",
-        author="", image=None, origin=None, draft=False, source=Source(Path(f"p{number}.md"), 2),
+        author="", byline=None, image=None, origin=None, draft=False, source=Source(Path(f"p{number}.md"), 2),
         url=f"/p{number}/", toc=())
 
 

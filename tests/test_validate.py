@@ -147,7 +147,8 @@ def test_a_municipality_typed_in_decomposed_unicode_is_found() -> None:
 def test_title_and_date_are_missing_at_the_top_of_the_front_matter() -> None:
     assert problems(doc("municipality: Umeå\n")) == [
         "content/posts/besok.md:2: 'date' is missing\n"
-        "  hint: add e.g. 'date: 2015-12-01' to the front matter",
+        "  hint: add e.g. 'date: 2015-12-01' to the front matter; "
+        "'date: 2017' or 'date: okänt' when only the year, or nothing, is known",
         "content/posts/besok.md:2: 'title' is missing\n  hint: add a line 'title: …' to the front matter",
     ]
 
@@ -250,7 +251,7 @@ def test_an_unknown_key_suggests_the_closest_allowed_one() -> None:
         "content/posts/besok.md:4: unknown front matter key 'tagz'\n  hint: did you mean 'tags'?",
         "content/posts/besok.md:5: unknown front matter key 'färg'\n"
         "  hint: allowed keys: title, date, municipality, tags, summary, slug, draft, updated, author, "
-        "image, source",
+        "image, source, edited",
     ]
 
 

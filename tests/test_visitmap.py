@@ -39,8 +39,8 @@ def test_every_visited_municipality_is_a_link_with_a_descriptive_name(full_site:
         "/kommuner/goteborg/": "Göteborg – 1 inlägg",
         "/kommuner/haninge/": "Haninge – 1 inlägg",
         "/kommuner/kalix/": "Kalix – 1 inlägg",
-        "/kommuner/skovde/": "Skövde – 0 inlägg, återbesök 21 mars 2017",
-        "/kommuner/torsby/": "Torsby – 0 inlägg, besökt (datum okänt)",
+        "/kommuner/skovde/": "Skövde – inga inlägg, återbesök 21 mars 2017",
+        "/kommuner/torsby/": "Torsby – inga inlägg, besökt (datum okänt)",
         "/kommuner/umea/": "Umeå – 1 inlägg, besökt 1 december 2015",
         "/kommuner/vetlanda/": "Vetlanda – 1 inlägg",
     }
