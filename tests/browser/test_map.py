@@ -173,7 +173,7 @@ def test_accessibility_tree_of_the_map_is_the_visited_municipalities_as_links_in
     name, links = snapshot_links(page.locator(".visit-map").aria_snapshot())
     assert name.startswith("Karta över Sveriges kommuner")
     assert [link.split(" – ")[0] for link in links] == north_to_south(listed)
-    assert all(re.fullmatch(r"[^–]+ – \d+ inlägg.*", link) for link in links), links
+    assert all(re.fullmatch(r"[^–]+ – (\d+|inga) inlägg.*", link) for link in links), links
     if site == "crowded":
         assert len(links) == len(REAL_VISITS)
     # Nothing of the 271+ unvisited municipalities reaches assistive technology, anywhere on the page.
