@@ -27,6 +27,7 @@ _DEFAULT_CATEGORIES = frozenset({"uncategorized", "okategoriserade", "okategoris
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _PREFIX_USE = re.compile(rb"</?([A-Za-z_][\w.-]*):[A-Za-z_]")
 _PREFIX_DECLARED = re.compile(rb"xmlns:([A-Za-z_][\w.-]*)\s*=")
+WXR_SOURCE_PREFIX = "WordPress-export "  # how every imported post's `source` starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +197,7 @@ def _post(fields: _Fields, export: str, authors: Mapping[str, str], registry: Re
     link = fields.get("", "link").strip()
     return ImportedPost(
         origin=export,
-        source=f"WordPress-export {export}, post {post_id} ({_visible(old_slug) or stem})"
+        source=f"{WXR_SOURCE_PREFIX}{export}, post {post_id} ({_visible(old_slug) or stem})"
                + (f": {link}" if link else ""),
         stem=stem, title=title, body=converted.markdown, date=stamp,
         draft=password or stamp is None, municipalities=tuple(dict.fromkeys(places)),
