@@ -176,6 +176,7 @@ def _post(fields: _Fields, export: str, authors: Mapping[str, str], registry: Re
     converted = convert_html(fields.get("content", "encoded"))
     if converted.dropped:
         attention.append("not imported: " + ", ".join(dict.fromkeys(converted.dropped)))
+    attention += [f"post {post_id}: {note}" for note in converted.notes]
     if not converted.markdown.strip():
         attention.append(f"post {post_id} has no content")
     terms = fields.terms("category") + fields.terms("post_tag")
