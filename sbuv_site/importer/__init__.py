@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
-from sbuv_site.errors import SiteError, raise_all
+from sbuv_site.errors import SiteError, flatten, raise_all
 from sbuv_site.importer.date_options import read_date_options
 from sbuv_site.importer.existing_posts import scan_existing
 from sbuv_site.importer.input_files import TEXT_PAGE, WXR_FILE, read_limited
@@ -92,8 +92,10 @@ def _read_inputs(paths: list[Path], dates: Mapping[str, date], errors: list[Site
         if kind == "wxr":
             try:
                 export = read_wxr(data, path, registry)
-            except SiteError as exc:
-                errors.append(exc)
+            except (SiteError, ExceptionGroup) as exc:
+                if not flatten(exc) or (isinstance(exc, ExceptionGroup) and exc.split(SiteError)[1]):
+                    raise  # not a problem of the input: a bug, which keeps its traceback
+                errors += flatten(exc)
                 continue
             posts += export.posts
             if export.not_imported:
