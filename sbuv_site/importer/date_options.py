@@ -16,7 +16,7 @@ import yaml
 from sbuv_site.dates import DateError, parse_date
 from sbuv_site.errors import SiteError, raise_all
 from sbuv_site.importer.input_files import DATES_FILE, read_limited
-from sbuv_site.yamltext import Located, parse_yaml, type_name
+from sbuv_site.yamltext import Located, decode_text, parse_yaml, type_name
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _DATES_HINT = "write lines like '003_x.txt: 2015-11-17' (no '!!' tags)"
@@ -52,14 +52,9 @@ def read_date_options(options: Sequence[str], mapping_file: Path | None) -> dict
 
 def _read_mapping(path: Path, errors: list[SiteError]) -> dict[str, date]:
     try:
-        text = read_limited(path, DATES_FILE).decode("utf-8-sig")
-        located = _parse(text, path)
+        located = _parse(decode_text(read_limited(path, DATES_FILE), path), path)
     except SiteError as exc:
         errors.append(exc)
-        return {}
-    except UnicodeDecodeError:
-        errors.append(SiteError(path, None, "cannot read the dates file: it is not UTF-8 text",
-                                DATES_FILE.hint))
         return {}
     if located.value is None:
         return {}
@@ -68,19 +63,38 @@ def _read_mapping(path: Path, errors: list[SiteError]) -> dict[str, date]:
                                 f"{type_name(located.value)}", "write lines like '003_x.txt: 2015-11-17'"))
         return {}
     found: dict[str, date] = {}
-    for key, value in located.value.items():
-        line = located.line(key)
+    for (key, value), (line, written) in zip(located.value.items(), _places(located), strict=True):
         if not isinstance(key, str):
-            errors.append(SiteError(path, line, f"{_shown(key, None)} is not a file name",
+            errors.append(SiteError(path, line, f"{_shown(key, written[0])} is not a file name",
                                     "put the file name in quotes"))
             continue
-        day = _date(value, located.written(key), path, line, errors, f"{key}: ")
+        day = _date(value, written[1], path, line, errors, f"{key}: ")
         base = Path(key).name
         if day is not None and found.get(base, day) != day:
             errors.append(SiteError(path, line, f"two different dates for {base}", "keep one of them"))
         elif day is not None:
             found[base] = day
     return found
+
+
+def _places(located: Located) -> list[tuple[int, tuple[str | None, str | None]]]:
+    """Each entry's line and its key and value as written, in the order of the mapping's items.
+
+    Read from the YAML nodes, so a key that is not text (`1:`, `!!binary …:`) has its line too.
+    """
+    assert isinstance(located.value, dict)
+    node = located.node
+    pairs = node.value if isinstance(node, yaml.MappingNode) else []
+    merged = any(key_node.tag == "tag:yaml.org,2002:merge" for key_node, _ in pairs)
+    if merged or len(pairs) != len(located.value):  # '<<: *x' adds entries no pair shows
+        return [(located.line(key) if isinstance(key, str) else located.first_line, (None, None))
+                for key in located.value]
+    return [(located.first_line + key_node.start_mark.line, (_written(key_node), _written(value_node)))
+            for key_node, value_node in pairs]
+
+
+def _written(node: yaml.Node) -> str | None:
+    return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
 def _parse(text: str, path: Path) -> Located:
@@ -121,6 +135,8 @@ def _shown(value: object, written: str | None) -> str:
     """How a value reads in a message: as written when YAML made it a date, bytes or a set."""
     if isinstance(value, bool | int | float | list | dict) or value is None:
         return type_name(value)
+    if isinstance(value, set | frozenset):
+        return "a set"
     text = written if written is not None else str(value)
     short = text if len(text) <= 60 else text[:57] + "…"
     return f"'{short}'" if short.isprintable() else repr(short)
