@@ -1,9 +1,9 @@
 """WordPress post HTML → Markdown blocks, with our own walk over the tags (no new dependency).
 
 Hostile or broken HTML is handled in linear time and bounded depth: quotes and lists nested
-deeper than MAX_DEPTH containers are flattened into their parent (Markdown and the site's
-renderer go no deeper than 20 levels), emphasis nested deeper than MAX_SPANS is read as
-plain text, and an element dropped whole (<form>, <svg>, …) that is never closed drops only
+deeper than MAX_LEVELS Markdown levels are flattened into their parent (the site's renderer
+stops at 20 levels and drops what lies deeper), emphasis nested deeper than MAX_SPANS is read
+as plain text, and an element dropped whole (<form>, <svg>, …) that is never closed drops only
 its tag, never the rest of the post.
 """
 
@@ -54,7 +54,8 @@ _TITLE_TAGS = re.compile(
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 _UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
 _LIST_START = re.compile(r"[0-9]{1,9}")  # ASCII digits only, as browsers read 'start'; CommonMark's limit
-MAX_DEPTH = 12  # open quotes, lists and list items: 6 levels of nested lists, far beyond any real post
+MAX_LEVELS = 16  # Markdown nesting: a quote is 1 level, a list 2 (list and item); the renderer stops at 20
+_LEVELS = {"blockquote": 1, "ul": 2, "ol": 2, "li": 0}
 MAX_SPANS = 32  # open <em>, <strong>, <a>: nested duplicates add no markers anyway
 
 
@@ -95,8 +96,8 @@ def convert_html(source: str) -> Converted:
                                 "the rest of the post was kept as plain text: check it")
     blocks = parser.finish()
     if parser.flattened:
-        parser.notes.append(f"quotes or lists nested deeper than {MAX_DEPTH // 2}-{MAX_DEPTH} levels "
-                            "were flattened into the level above")
+        parser.notes.append(f"quotes or lists nested deeper than {MAX_LEVELS} levels were flattened "
+                            "into the level above")
     return Converted(render_blocks(blocks), " ".join(parser.words), (*dropped, *parser.dropped),
                      tuple(parser.notes))
 
@@ -136,6 +137,7 @@ class _Converter:
         self.autop = autop
         self.end_tags = end_tags  # end tags still to come, by name
         self.frames: list[_Frame] = [_Frame("body")]
+        self.levels = 0  # Markdown nesting of the open frames (see MAX_LEVELS)
         self.spans: list[_Span] = []
         self.skip: list[str] = []  # open elements inside a dropped one
         self.skipping: Counter[str] = Counter()  # the same, counted by name
@@ -164,20 +166,32 @@ class _Converter:
         if self.heading is not None:
             level, self.heading = self.heading, None
             if text:
-                self.frame.blocks.append(Heading(max(1, level - 1), text.replace(HARD_BREAK, " ")))
+                self.add_block(Heading(max(1, level - 1), text.replace(HARD_BREAK, " ")))
         elif text:
-            self.frame.blocks.append(Paragraph(text))
+            self.add_block(Paragraph(text))
+
+    def add_block(self, block: Block) -> None:
+        """Add a block to the current container. Inside a list but outside any item ('<ul>text',
+        '<ul><li>a</li><ul>…'), it joins the last item, as browsers indent it, or starts one."""
+        frame = self.frame
+        if frame.kind not in ("ul", "ol"):
+            frame.blocks.append(block)
+        elif frame.items:
+            frame.items[-1] = (*frame.items[-1], block)
+        else:
+            frame.items.append((block,))
 
     def open_container(self, kind: str, start: int = 1) -> None:
         self.flush()
         if kind == "li" and self.frame.kind == "li":
             self.close_container("li")  # '<li>a<li>b': the first item ends where the next starts
-        if kind == "li" and self.frame.kind not in ("ul", "ol") and len(self.frames) <= MAX_DEPTH:
+        if kind == "li" and self.frame.kind not in ("ul", "ol") and self.levels + 2 <= MAX_LEVELS:
             self.open_container("ul")
-        if len(self.frames) > MAX_DEPTH:  # too deep: its text joins the container above
-            self.ignored[kind] += 1
+        if self.levels + _LEVELS[kind] > MAX_LEVELS or (kind == "li" and self.frame.kind not in ("ul", "ol")):
+            self.ignored[kind] += 1  # too deep: its text joins the container above
             self.flattened = True
             return
+        self.levels += _LEVELS[kind]
         self.frames.append(_Frame(kind, start=start))
 
     def close_container(self, kind: str) -> None:
@@ -186,14 +200,18 @@ class _Converter:
         while True:
             self.flush()
             done = self.frames.pop()
+            self.levels -= _LEVELS[done.kind]
             parent = self.frame
-            if done.kind == "li":
+            if done.kind == "li" and parent.kind in ("ul", "ol"):
                 parent.items.append(tuple(done.blocks))
+            elif done.kind == "li":
+                for block in done.blocks:
+                    self.add_block(block)
             elif done.kind in ("ul", "ol"):
                 if done.items:
-                    parent.blocks.append(ListBlock(done.kind == "ol", tuple(done.items), done.start))
+                    self.add_block(ListBlock(done.kind == "ol", tuple(done.items), done.start))
             elif done.kind == "blockquote" and done.blocks:
-                parent.blocks.append(Quote(tuple(done.blocks)))
+                self.add_block(Quote(tuple(done.blocks)))
             if done.kind == kind:
                 return
 
@@ -239,7 +257,7 @@ class _Converter:
             self.pre = []
         elif tag == "hr":
             self.flush()
-            self.frame.blocks.append(Rule())
+            self.add_block(Rule())
         elif tag == "br":
             self.frame.inline.append(HARD_BREAK)
         elif tag == "img":
@@ -280,7 +298,7 @@ class _Converter:
                 text, self.pre = "".join(self.pre), None
                 self.flush()
                 if text.strip("\n"):
-                    self.frame.blocks.append(CodeBlock(text.strip("\n")))
+                    self.add_block(CodeBlock(text.strip("\n")))
             return
         if tag == "code" and self.code is not None:
             text, self.code = "".join(self.code), None
