@@ -172,3 +172,21 @@ def test_the_command_line_reports_an_unreadable_post_and_succeeds(
     assert f"needs attention: {tmp_path / 'posts/trasig.md'}: cannot read this post (line 2: invalid YAML" \
         in captured.out
     assert (tmp_path / "posts/besok-i-kalix.md").is_file()
+
+
+def test_a_forced_reimport_keeps_the_address_of_a_post_saved_under_another_name(tmp_path: Path) -> None:
+    write(tmp_path / "posts", "besok-i-kalix.md", HAND)
+    import_paths([kalix(tmp_path)], tmp_path / "posts", force=True)  # saved beside as besok-i-kalix-2
+    beside = tmp_path / "posts/besok-i-kalix-2.md"
+    report = import_paths([kalix(tmp_path)], tmp_path / "posts", force=True)
+    assert [e.target for e in report.overwritten] == [str(beside)]
+    assert "slug: besok-i-kalix-2\n" in beside.read_text(encoding="utf-8")  # not the hand-written one's
+
+
+def test_a_forced_reimport_keeps_a_slug_an_editor_set_in_an_imported_post(tmp_path: Path) -> None:
+    import_paths([kalix(tmp_path)], tmp_path / "posts")
+    post = tmp_path / "posts/besok-i-kalix.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("---\n\n", "slug: kalix-2016\n---\n\n", 1),
+                    encoding="utf-8")
+    import_paths([kalix(tmp_path)], tmp_path / "posts", force=True)
+    assert "slug: kalix-2016\n" in post.read_text(encoding="utf-8")

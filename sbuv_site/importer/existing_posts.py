@@ -39,6 +39,7 @@ class ExistingPosts:
     imported: frozenset[Path] = frozenset()  # files whose `source` says they came from an import
     names: dict[str, Path] = field(default_factory=dict)  # post names in the folder itself, casefolded
     unreadable: tuple[tuple[Path, str], ...] = ()  # (file, why): counted as written by hand
+    slugs: dict[Path, str] = field(default_factory=dict)  # the `slug` of each imported post that has one
 
     def occupant(self, folder: Path, stem: str) -> Path | None:
         """The file or folder that holds the name `stem`.md in `folder`, if any."""
@@ -56,6 +57,7 @@ def scan_existing(into: Path) -> ExistingPosts:
     imported: set[Path] = set()
     names: dict[str, Path] = {}
     unreadable: list[tuple[Path, str]] = []
+    slugs: dict[Path, str] = {}
     # A linked folder is not entered: it may lead back up (a loop) or out to the whole disk.
     for dirpath, dirnames, filenames in os.walk(into):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -65,23 +67,26 @@ def scan_existing(into: Path) -> ExistingPosts:
                 continue
             if Path(dirpath) == into:
                 names.setdefault(path.stem.casefold(), path)
-            source, problem = _read_source(path)
+            front, problem = _front_matter(path)
+            source = front.get("source")
             if problem is not None:
                 unreadable.append((path, problem))
-            elif source is not None and is_import_source(source):
+            elif isinstance(source, str) and is_import_source(source):
                 by_source.setdefault(source, path)
                 imported.add(path)
-    return ExistingPosts(by_source, frozenset(imported), names, tuple(unreadable))
+                slug = front.get("slug")
+                if isinstance(slug, str):
+                    slugs[path] = slug
+    return ExistingPosts(by_source, frozenset(imported), names, tuple(unreadable), slugs)
 
 
-def _read_source(path: Path) -> tuple[str | None, str | None]:
-    """(the post's `source`, None), or (None, why the file cannot be read)."""
+def _front_matter(path: Path) -> tuple[dict[object, object], str | None]:
+    """(the post's front matter, None), or ({}, why the file cannot be read)."""
     try:
         document = read_source(read_limited(path, POST_FILE), path, "posts")
     except SiteError as exc:
-        return None, (f"line {exc.line}: " if exc.line else "") + exc.message
+        return {}, (f"line {exc.line}: " if exc.line else "") + exc.message
     except _YAML_VALUE_ERRORS as exc:
-        return None, f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+        return {}, f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
     front = document.front.value
-    source = front.get("source") if isinstance(front, dict) else None
-    return (source if isinstance(source, str) else None), None
+    return (front if isinstance(front, dict) else {}), None

@@ -91,6 +91,8 @@ def _check(path: Path, info: os.stat_result, kind: FileKind) -> None:
 
 
 def _mb(size: int) -> str:
+    if size < MB // 10:
+        return f"{size:,} bytes"
     return f"{size // MB} MB" if size % MB == 0 else f"{size / MB:.1f} MB"
 
 

@@ -52,6 +52,9 @@ def plan_files(posts: list[ImportedPost], into: Path, existing: ExistingPosts, f
             target = existing.by_source[post.source]
             if target.parent == into:
                 claimed.add(target.stem.casefold())
+            kept = existing.slugs.get(target)
+            if kept is not None and kept != post.slug:  # saved as '<name>-2', or set by an editor:
+                post = replace(post, slug=kept)  # a new import keeps the post's address
             steps.append(Step(post, target, "overwrite") if force else Step(
                 post, target, "skip", f"already imported as {target}; use --force to import it again"))
             continue
