@@ -20,10 +20,11 @@ from sbuv_site.yamltext import Located, decode_text, parse_yaml, type_name
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _DATES_HINT = "write lines like '003_x.txt: 2015-11-17' (no '!!' tags)"
-# What PyYAML itself may raise while it builds a value, before sbuv-site sees it: a tagged
-# timestamp with month 13 or offset +25:00 (ValueError), an integer beyond Python's digit limit
-# (ValueError), a date it cannot hold (OverflowError), nesting too deep for its constructor.
-_YAML_VALUE_ERRORS = (ValueError, OverflowError, TypeError, RecursionError, yaml.YAMLError)
+# What PyYAML itself may raise while it builds a value, before parse_yaml can make a message of
+# it: a tagged timestamp with month 13 or offset +25:00 (ValueError), an integer beyond Python's
+# digit limit (ValueError), a date it cannot hold (OverflowError), nesting too deep for its
+# constructor (RecursionError). Caught only around parsing a file the editor gave.
+YAML_VALUE_ERRORS = (ValueError, OverflowError, TypeError, RecursionError, yaml.YAMLError)
 
 
 def read_date_options(options: Sequence[str], mapping_file: Path | None) -> dict[str, date]:
@@ -103,8 +104,13 @@ def _parse(text: str, path: Path) -> Located:
         return parse_yaml(text, path)
     except SiteError:
         raise
-    except _YAML_VALUE_ERRORS as exc:
-        raise SiteError(path, None, f"invalid YAML: {_why(exc)}", _DATES_HINT) from None
+    except YAML_VALUE_ERRORS as exc:
+        raise SiteError(path, None, yaml_problem(exc), _DATES_HINT) from None
+
+
+def yaml_problem(exc: BaseException) -> str:
+    """A message for what PyYAML raised while building a value (one of YAML_VALUE_ERRORS)."""
+    return f"invalid YAML: {_why(exc)}"
 
 
 def _why(exc: BaseException) -> str:

@@ -12,18 +12,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from sbuv_site.errors import SiteError
+from sbuv_site.importer.date_options import YAML_VALUE_ERRORS, yaml_problem
 from sbuv_site.importer.input_files import POST_FILE, read_limited
 from sbuv_site.importer.wordpress_text import SOURCE_PREFIX as TEXT_SOURCE_PREFIX
 from sbuv_site.importer.wxr import WXR_SOURCE_PREFIX
 from sbuv_site.load import read_source
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")  # compared in lower case: 'Besök.MD' is a post too
-# What PyYAML may raise while building a value (a tagged timestamp with month 13, an integer
-# beyond Python's digit limit) before sbuv-site can turn it into a message.
-_YAML_VALUE_ERRORS = (ValueError, OverflowError, TypeError, RecursionError, yaml.YAMLError)
 
 
 def is_import_source(source: str) -> bool:
@@ -86,7 +82,7 @@ def _front_matter(path: Path) -> tuple[dict[object, object], str | None]:
         document = read_source(read_limited(path, POST_FILE), path, "posts")
     except SiteError as exc:
         return {}, (f"line {exc.line}: " if exc.line else "") + exc.message
-    except _YAML_VALUE_ERRORS as exc:
-        return {}, f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+    except YAML_VALUE_ERRORS as exc:
+        return {}, yaml_problem(exc)
     front = document.front.value
     return (front if isinstance(front, dict) else {}), None
