@@ -137,8 +137,10 @@ def test_a_post_that_is_a_pipe_or_a_link_to_a_device_is_never_opened(tmp_path: P
     os.symlink("/dev/zero", posts / "noll.md")  # reading it would never end
     existing = scan_existing(posts)
     assert sorted((p.name, why) for p, why in existing.unreadable) == [
-        ("besok-i-kalix.md", "this is a named pipe (FIFO), not a post; it is not read"),
-        ("noll.md", "this is a device, not a post; it is not read"),
+        ("besok-i-kalix.md", "cannot read this post (this is a named pipe (FIFO), not a post; it is not "
+                             "read); it counts as written by hand and is never overwritten"),
+        ("noll.md", "cannot read this post (this is a device, not a post; it is not read); it counts as "
+                    "written by hand and is never overwritten"),
     ]
     report = import_paths([kalix(tmp_path)], posts, force=True)
     assert [e.target for e in report.created] == [str(posts / "besok-i-kalix-2.md")]
@@ -190,3 +192,22 @@ def test_a_forced_reimport_keeps_a_slug_an_editor_set_in_an_imported_post(tmp_pa
                     encoding="utf-8")
     import_paths([kalix(tmp_path)], tmp_path / "posts", force=True)
     assert "slug: kalix-2016\n" in post.read_text(encoding="utf-8")
+
+
+def test_a_folder_the_scan_cannot_list_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    posts = tmp_path / "posts"
+    write(posts / "2016", "gammal.md", HAND)
+    real_scandir = os.scandir
+
+    def denied(path: object = ".") -> object:  # as root, permissions cannot hide a folder: simulate it
+        if str(path).endswith("2016"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "scandir", denied)
+    report = import_paths([kalix(tmp_path)], posts)
+    monkeypatch.undo()
+    line = next(line for line in report.format().splitlines() if "2016" in line)
+    assert line == (f"needs attention: {posts / '2016'}: cannot read this folder (Permission denied); "
+                    "the import does not know the posts in it")
+    assert explained(line)

@@ -42,8 +42,7 @@ def import_paths(paths: Sequence[Path], into: Path, *, dry_run: bool = False, fo
     if not dry_run:
         save_posts(plan, into)
     written = [p for p in plan if p.action != "skip"]
-    unread = tuple(ReportEntry(str(path), None, f"cannot read this post ({why}); it counts as written "
-                               "by hand and is never overwritten") for path, why in existing.unreadable)
+    unread = tuple(ReportEntry(str(path), None, why) for path, why in existing.unreadable)
     return ImportReport(
         created=tuple(p.entry() for p in plan if p.action == "create"),
         overwritten=tuple(p.entry() for p in plan if p.action == "overwrite"),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sbuv_site.errors import SiteError
 from sbuv_site.importer.date_options import YAML_VALUE_ERRORS, yaml_problem
-from sbuv_site.importer.input_files import POST_FILE, read_limited
+from sbuv_site.importer.input_files import POST_FILE, read_limited, reason
 from sbuv_site.importer.wordpress_text import SOURCE_PREFIX as TEXT_SOURCE_PREFIX
 from sbuv_site.importer.wxr import WXR_SOURCE_PREFIX
 from sbuv_site.load import read_source
@@ -34,7 +34,7 @@ class ExistingPosts:
     by_source: dict[str, Path] = field(default_factory=dict)  # import `source` → its file
     imported: frozenset[Path] = frozenset()  # files whose `source` says they came from an import
     names: dict[str, Path] = field(default_factory=dict)  # post names in the folder itself, casefolded
-    unreadable: tuple[tuple[Path, str], ...] = ()  # (file, why): counted as written by hand
+    unreadable: tuple[tuple[Path, str], ...] = ()  # (file or folder, what the editor should know)
     slugs: dict[Path, str] = field(default_factory=dict)  # the `slug` of each imported post that has one
 
     def occupant(self, folder: Path, stem: str) -> Path | None:
@@ -54,8 +54,13 @@ def scan_existing(into: Path) -> ExistingPosts:
     names: dict[str, Path] = {}
     unreadable: list[tuple[Path, str]] = []
     slugs: dict[Path, str] = {}
+
+    def unlisted(exc: OSError) -> None:  # a folder that cannot be listed hides its posts' sources
+        unreadable.append((Path(exc.filename or into), f"cannot read this folder ({reason(exc)}); "
+                           "the import does not know the posts in it"))
+
     # A linked folder is not entered: it may lead back up (a loop) or out to the whole disk.
-    for dirpath, dirnames, filenames in os.walk(into):
+    for dirpath, dirnames, filenames in os.walk(into, onerror=unlisted):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             path = Path(dirpath) / name
@@ -66,7 +71,8 @@ def scan_existing(into: Path) -> ExistingPosts:
             front, problem = _front_matter(path)
             source = front.get("source")
             if problem is not None:
-                unreadable.append((path, problem))
+                unreadable.append((path, f"cannot read this post ({problem}); it counts as written by "
+                                   "hand and is never overwritten"))
             elif isinstance(source, str) and is_import_source(source):
                 by_source.setdefault(source, path)
                 imported.add(path)
