@@ -33,68 +33,67 @@ def problems_of(tmp_path: Path, text: str | bytes) -> list[SiteError]:
     return found
 
 
-def test_a_tagged_timestamp_is_checked_as_it_was_written_and_a_good_one_is_read(tmp_path: Path) -> None:
-    assert read_date_options([], mapping(tmp_path, "a.txt: !!timestamp 2015-11-17\n")) == {
-        "a.txt": date(2015, 11, 17)}
-    text = mapping(tmp_path, "a.txt: !!str 2015-11-17\n")
-    assert read_date_options([], text) == {"a.txt": date(2015, 11, 17)}
-
-
-def test_a_tagged_timestamp_before_1900_gives_the_year_message(tmp_path: Path) -> None:
-    [problem] = problems_of(tmp_path, "a.txt: 2015-11-17\nb.txt: !!timestamp 0001-01-01\n")
-    assert (problem.line, problem.message) == (2, "b.txt: date '0001-01-01' has the year 1")
-
-
-def test_a_tagged_timestamp_after_2999_with_an_offset_is_refused_not_overflowed(tmp_path: Path) -> None:
-    [problem] = problems_of(tmp_path, "a.txt: !!timestamp 9999-12-31T23:59:59-14:00\n")
-    assert problem.line == 1
-    assert problem.message == "a.txt: '9999-12-31T23:59:59-14:00' is not a date YYYY-MM-DD"
-
-
-def test_a_tagged_timestamp_with_a_time_is_not_a_day(tmp_path: Path) -> None:
-    [problem] = problems_of(tmp_path, "a.txt: !!timestamp 2015-11-17 10:00:00\n")
-    assert problem.message == "a.txt: '2015-11-17 10:00:00' is not a date YYYY-MM-DD"
-
-
-@pytest.mark.parametrize("text", [
-    "a.txt: !!timestamp 2015-13-01\n",  # PyYAML's own constructor raises ValueError
-    "a.txt: !!timestamp 2015-11-17T10:00:00+25:00\n",  # an offset datetime cannot hold
+# parse_yaml decides how a tag, an overlong number or a merge key is refused (today it builds
+# tagged values and the importer checks them as written; once the YAML hardening lands it refuses
+# the tag itself). Either way the contract below holds: a message at the dates file, at the
+# entry's line when one is known, explained in README with a hint; never a date the plain form
+# would refuse, never a traceback.
+@pytest.mark.parametrize("value", [
+    "!!timestamp 0001-01-01",  # before 1900
+    "!!timestamp 9999-12-31T23:59:59-14:00",  # after 2999, and an offset that overflows in Stockholm
+    "!!timestamp 2015-11-17 10:00:00",  # a time: no day
+    "!!timestamp 2015-13-01",  # PyYAML's own constructor raises ValueError
+    "!!timestamp 2015-11-17T10:00:00+25:00",  # an offset no datetime can hold
+    "!!binary aGVsbG8=", "!!set {x}", "!!float 1e400", "!!int '" + "1" * 5000 + "'",
+    "!!python/object/apply:os.system ['true']", "9" * 5000,
 ])
-def test_a_tagged_timestamp_yaml_cannot_build_is_a_message(text: str, tmp_path: Path) -> None:
-    [problem] = problems_of(tmp_path, text)  # explained in README, with a hint (see problems_of)
-    assert str(problem.path).endswith("dates.yaml") and problem.line in (None, 1)
+def test_a_value_in_any_yaml_form_that_is_no_valid_day_is_a_message_at_its_line(
+        value: str, tmp_path: Path) -> None:
+    found = problems_of(tmp_path, f"a.txt: 2015-11-17\nb.txt: {value}\n")
+    assert [(str(p.path).endswith("dates.yaml"), p.line in (None, 2)) for p in found] == [(True, True)]
 
 
-@pytest.mark.parametrize("text", ["a.txt: " + "9" * 5000 + "\n", "a.txt: !!int '" + "1" * 5000 + "'\n",
-                                  "? " + "7" * 5000 + "\n: 2015-11-17\n"])
-def test_an_integer_beyond_pythons_digit_limit_is_a_message(text: str, tmp_path: Path) -> None:
-    [problem] = problems_of(tmp_path, text)
-    assert str(problem.path).endswith("dates.yaml") and problem.line in (None, 1, 2)
-
-
-def test_a_python_tag_is_refused_at_its_line(tmp_path: Path) -> None:
-    [problem] = problems_of(tmp_path, "a.txt: 2015-11-17\nb.txt: !!python/object/apply:os.system ['true']\n")
+def test_a_tagged_day_before_1900_gets_the_year_rule_when_yaml_reads_it(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, "a.txt: 2015-11-17\nb.txt: !!timestamp 0001-01-01\n")
     assert problem.line == 2
+    assert problem.message in ("b.txt: date '0001-01-01' has the year 1",  # the tag read, the day checked
+                               "the YAML tag '!!timestamp' is not allowed")  # the tag refused
 
 
-def test_keys_that_are_not_file_names_are_reported_each_at_its_line(tmp_path: Path) -> None:
-    found = problems_of(tmp_path, "1: 2015-11-17\n~: 2015-11-18\n!!binary aGVsbG8=: 2015-11-19\n")
+def test_a_valid_tagged_day_is_that_day_or_a_message(tmp_path: Path) -> None:
+    for value in ("!!timestamp 2015-11-17", "!!str 2015-11-17"):
+        path = mapping(tmp_path, f"a.txt: {value}\n")
+        try:
+            assert read_date_options([], path) == {"a.txt": date(2015, 11, 17)}
+        except SiteError as problem:
+            assert problem.line == 1 and any(p.search(problem.message) for p in troubleshooting_patterns())
+
+
+def test_keys_that_yaml_reads_as_no_text_are_file_names_or_messages(tmp_path: Path) -> None:
+    path = mapping(tmp_path, "1: 2015-11-17\n~: 2015-11-18\n? " + "7" * 5000 + "\n: 2015-11-19\n")
+    try:
+        dates = read_date_options([], path)
+    except (SiteError, ExceptionGroup) as caught:
+        found = flatten(caught)
+        assert [p.line for p in found if p.line is not None] in ([1, 2], [1, 2, 3], [3], [])
+        assert all(any(p.search(problem.message) for p in troubleshooting_patterns()) for problem in found)
+    else:
+        assert dates == {"1": date(2015, 11, 17), "~": date(2015, 11, 18), "7" * 5000: date(2015, 11, 19)}
+
+
+def test_values_of_other_kinds_are_named_in_the_message(tmp_path: Path) -> None:
+    found = problems_of(tmp_path, "c.txt: 20151117\nd.txt: 1e400\ne.txt: [2015-11-17]\nf.txt:\n")
     assert [(p.line, p.message) for p in found] == [
-        (1, "the number 1 is not a file name"),
-        (2, "nothing is not a file name"),
-        (3, "'aGVsbG8=' is not a file name"),
+        (1, "c.txt: the number 20151117 is not a date YYYY-MM-DD"),
+        (2, "d.txt: '1e400' is not a date YYYY-MM-DD"),
+        (3, "e.txt: a list is not a date YYYY-MM-DD"),
+        (4, "f.txt: nothing is not a date YYYY-MM-DD"),
     ]
 
 
-def test_values_of_other_yaml_types_are_named_as_written(tmp_path: Path) -> None:
-    found = problems_of(tmp_path, "a.txt: !!binary aGVsbG8=\nb.txt: !!set {x}\nc.txt: 20151117\n"
-                                  "d.txt: !!float 1e400\n")
-    assert [p.message for p in found] == [
-        "a.txt: 'aGVsbG8=' is not a date YYYY-MM-DD",
-        "b.txt: a set is not a date YYYY-MM-DD",
-        "c.txt: the number 20151117 is not a date YYYY-MM-DD",
-        "d.txt: the number inf is not a date YYYY-MM-DD",
-    ]
+def test_a_merge_key_never_lets_a_bad_date_through(tmp_path: Path) -> None:
+    found = problems_of(tmp_path, "base: &b {a.txt: 2015-13-01}\n<<: *b\n")
+    assert all(p.line in (1, 2) for p in found)
 
 
 def test_a_date_option_gets_the_same_year_rule(tmp_path: Path) -> None:
@@ -148,11 +147,3 @@ def test_the_command_line_prints_a_tagged_date_problem_without_a_traceback(
     assert code == 1 and "Traceback" not in err
     assert err.startswith(f"{dates}:") and "\n  hint: " in err
     assert not (tmp_path / "posts").exists()
-
-
-def test_a_merge_key_is_read_and_its_entries_get_the_same_rules(tmp_path: Path) -> None:
-    text = "base: &b {a.txt: 2015-11-17}\n<<: *b\n"
-    found = problems_of(tmp_path, text)  # 'base' maps to a mapping, which is no date
-    assert [p.message for p in found] == ["base: a mapping is not a date YYYY-MM-DD"]
-    merged = mapping(tmp_path, "<<: {a.txt: 2015-11-17}\n")
-    assert read_date_options([], merged) == {"a.txt": date(2015, 11, 17)}
