@@ -74,7 +74,7 @@ def test_a_mapping_file_that_is_not_a_mapping_or_not_yaml_is_refused(tmp_path: P
     with pytest.raises(SiteError) as caught:
         read_date_options([], write(tmp_path, "twice.yaml", "a.txt: 2015-01-01\na.txt: 2015-01-02\n"))
     assert (caught.value.line, caught.value.message) == (2, "key 'a.txt' is given twice")
-    with pytest.raises(SiteError, match="cannot read the dates file"):
+    with pytest.raises(SiteError, match="cannot read: No such file or directory"):
         read_date_options([], tmp_path / "missing.yaml")
 
 
@@ -118,16 +118,25 @@ def test_force_reimports_into_the_file_that_has_the_same_source(tmp_path: Path) 
     assert "date: 2016-02-24\n" in target.read_text(encoding="utf-8")
 
 
-def test_an_existing_file_from_elsewhere_is_never_overwritten_without_force(tmp_path: Path) -> None:
+def test_a_hand_written_post_is_never_overwritten_and_force_saves_the_import_beside_it(
+        tmp_path: Path) -> None:
     text = "---\ntitle: Min egen\ndate: 2016-01-01\n---\n\nEgen.\n"
     own = write(tmp_path / "posts", "besok-i-kalix.md", text)
     source = write(tmp_path / "in", "kalix.txt", PAGE)
     report = import_paths([source], tmp_path / "posts")
     assert report.created == () and [e.reason for e in report.skipped] == [
-        f"{own} exists; use --force to overwrite it"]
-    assert own.read_text(encoding="utf-8").endswith("Egen.\n")
+        f"{own} was not made by the importer (it has no import 'source:'); "
+        "use --force to save this post beside it"]
     forced = import_paths([source], tmp_path / "posts", force=True)
-    assert [e.target for e in forced.overwritten] == [str(own)]
+    beside = tmp_path / "posts/besok-i-kalix-2.md"
+    assert forced.overwritten == () and [e.target for e in forced.created] == [str(beside)]
+    assert own.read_text(encoding="utf-8") == text
+    assert "slug: besok-i-kalix-2\n" in beside.read_text(encoding="utf-8")
+    assert any(e.reason == "'besok-i-kalix.md' was written by hand (it has no import 'source:') and is "
+               "never overwritten; saved beside it as 'besok-i-kalix-2.md'" for e in forced.needs_attention)
+    again = import_paths([source], tmp_path / "posts", force=True)  # now found by its source
+    assert [e.target for e in again.overwritten] == [str(beside)] and again.created == ()
+    assert own.read_text(encoding="utf-8") == text
 
 
 def test_two_posts_with_one_title_get_two_files_and_two_slugs(tmp_path: Path) -> None:

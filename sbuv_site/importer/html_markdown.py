@@ -1,13 +1,21 @@
-"""WordPress post HTML → Markdown blocks, with our own html.parser walk (no new dependency)."""
+"""WordPress post HTML → Markdown blocks, with our own walk over the tags (no new dependency).
+
+Hostile or broken HTML is handled in linear time and bounded depth: quotes and lists nested
+deeper than MAX_LEVELS Markdown levels are flattened into their parent (the site's renderer
+stops at 20 levels and drops what lies deeper), emphasis nested deeper than MAX_SPANS is read
+as plain text, and an element dropped whole (<form>, <svg>, …) that is never closed drops only
+its tag, never the rest of the post.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from urllib.parse import quote
 
+from sbuv_site.importer.html_tokens import EndTag, StartTag, Text, Unclosed, html_tokens
 from sbuv_site.importer.markdown_blocks import (
     HARD_BREAK,
     Block,
@@ -33,18 +41,22 @@ _BOUNDARY = frozenset({"p", "div", "section", "article", "aside", "header", "foo
                        "center", "fieldset", "legend", "body", "html"})
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 # WordPress shortcodes: brackets dropped, enclosed text (a caption) kept; media ones reported.
-_SHORTCODE = re.compile(
+_SHORTCODE = re.compile(  # '[^[\]]': an unclosed '[caption' is never rescanned to the end
     r"\[(/?)(caption|wp_caption|gallery|audio|video|playlist|embed|youtube|vimeo|soundcloud)"
-    r"\b([^\]]*)\]"
+    r"\b([^\[\]]*)\]"
 )
 _MEDIA_SHORTCODES = frozenset({"gallery", "audio", "video", "playlist"})
 _CAPTION_ATTRIBUTE = re.compile(r'\bcaption="([^"]*)"')
 _TITLE_TAGS = re.compile(
-    r"</?(?:em|strong|b|i|u|s|sup|sub|span|small|mark|abbr|code|cite|q|del|ins|a|br|font)\b[^>]*>",
+    r"</?(?:em|strong|b|i|u|s|sup|sub|span|small|mark|abbr|code|cite|q|del|ins|a|br|font)\b[^<>]*>",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 _UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
+_LIST_START = re.compile(r"[0-9]{1,9}")  # ASCII digits only, as browsers read 'start'; CommonMark's limit
+MAX_LEVELS = 16  # Markdown nesting: a quote is 1 level, a list 2 (list and item); the renderer stops at 20
+_LEVELS = {"blockquote": 1, "ul": 2, "ol": 2, "li": 0}
+MAX_SPANS = 32  # open <em>, <strong>, <a>: nested duplicates add no markers anyway
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +66,7 @@ class Converted:
     markdown: str
     text: str  # words of the body, for finding municipalities
     dropped: tuple[str, ...]  # e.g. "<iframe> https://…", for the editor's report
+    notes: tuple[str, ...] = ()  # what was changed to read the HTML at all (flattened nesting…)
 
 
 def title_text(raw: str) -> str:
@@ -65,11 +78,28 @@ def convert_html(source: str) -> Converted:
     """Convert a post's content; classic-editor text gets WordPress's own paragraph rule."""
     dropped: list[str] = []
     prepared = _SHORTCODE.sub(lambda m: _shortcode(m, dropped), source)
-    parser = _Converter(autop="<!-- wp:" not in source)
-    parser.feed(prepared)
-    parser.close()
+    tokens = list(html_tokens(prepared))
+    parser = _Converter(autop="<!-- wp:" not in source,
+                        end_tags=Counter(t.name for t in tokens if isinstance(t, EndTag)))
+    for token in tokens:
+        if isinstance(token, StartTag):
+            parser.handle_starttag(token.name, token.attrs)
+            if token.closed and token.name not in _VOID:
+                parser.handle_endtag(token.name)  # '<em/>': opened and closed at once
+        elif isinstance(token, EndTag):
+            parser.end_tags[token.name] -= 1
+            parser.handle_endtag(token.name)
+        elif isinstance(token, Text):
+            parser.handle_data(token.text)
+        elif isinstance(token, Unclosed):
+            parser.notes.append(f"the HTML has markup that is never closed ('{token.shown}…'); "
+                                "the rest of the post was kept as plain text: check it")
     blocks = parser.finish()
-    return Converted(render_blocks(blocks), " ".join(parser.words), (*dropped, *parser.dropped))
+    if parser.flattened:
+        parser.notes.append(f"quotes or lists nested deeper than {MAX_LEVELS} levels were flattened "
+                            "into the level above")
+    return Converted(render_blocks(blocks), " ".join(parser.words), (*dropped, *parser.dropped),
+                     tuple(parser.notes))
 
 
 def _shortcode(match: re.Match[str], dropped: list[str]) -> str:
@@ -100,20 +130,25 @@ class _Span:
     href: str = ""
 
 
-class _Converter(HTMLParser):
-    """Walks the HTML once, keeping a stack of containers; never raises on bad markup."""
+class _Converter:
+    """Walks the tags once, keeping a stack of containers; never raises on bad markup."""
 
-    def __init__(self, autop: bool) -> None:
-        super().__init__(convert_charrefs=True)
+    def __init__(self, autop: bool, end_tags: Counter[str]) -> None:
         self.autop = autop
+        self.end_tags = end_tags  # end tags still to come, by name
         self.frames: list[_Frame] = [_Frame("body")]
+        self.levels = 0  # Markdown nesting of the open frames (see MAX_LEVELS)
         self.spans: list[_Span] = []
-        self.skip: list[str] = []
+        self.skip: list[str] = []  # open elements inside a dropped one
+        self.skipping: Counter[str] = Counter()  # the same, counted by name
+        self.ignored: Counter[str] = Counter()  # containers and spans opened beyond the limits
+        self.flattened = False
         self.heading: int | None = None
         self.pre: list[str] | None = None
         self.code: list[str] | None = None
         self.words: list[str] = []
         self.dropped: list[str] = []
+        self.notes: list[str] = []
 
     # --- containers -------------------------------------------------------------------
     @property
@@ -131,16 +166,32 @@ class _Converter(HTMLParser):
         if self.heading is not None:
             level, self.heading = self.heading, None
             if text:
-                self.frame.blocks.append(Heading(max(1, level - 1), text.replace(HARD_BREAK, " ")))
+                self.add_block(Heading(max(1, level - 1), text.replace(HARD_BREAK, " ")))
         elif text:
-            self.frame.blocks.append(Paragraph(text))
+            self.add_block(Paragraph(text))
+
+    def add_block(self, block: Block) -> None:
+        """Add a block to the current container. Inside a list but outside any item ('<ul>text',
+        '<ul><li>a</li><ul>…'), it joins the last item, as browsers indent it, or starts one."""
+        frame = self.frame
+        if frame.kind not in ("ul", "ol"):
+            frame.blocks.append(block)
+        elif frame.items:
+            frame.items[-1] = (*frame.items[-1], block)
+        else:
+            frame.items.append((block,))
 
     def open_container(self, kind: str, start: int = 1) -> None:
         self.flush()
         if kind == "li" and self.frame.kind == "li":
             self.close_container("li")  # '<li>a<li>b': the first item ends where the next starts
-        if kind == "li" and self.frame.kind not in ("ul", "ol"):
+        if kind == "li" and self.frame.kind not in ("ul", "ol") and self.levels + 2 <= MAX_LEVELS:
             self.open_container("ul")
+        if self.levels + _LEVELS[kind] > MAX_LEVELS or (kind == "li" and self.frame.kind not in ("ul", "ol")):
+            self.ignored[kind] += 1  # too deep: its text joins the container above
+            self.flattened = True
+            return
+        self.levels += _LEVELS[kind]
         self.frames.append(_Frame(kind, start=start))
 
     def close_container(self, kind: str) -> None:
@@ -149,14 +200,18 @@ class _Converter(HTMLParser):
         while True:
             self.flush()
             done = self.frames.pop()
+            self.levels -= _LEVELS[done.kind]
             parent = self.frame
-            if done.kind == "li":
+            if done.kind == "li" and parent.kind in ("ul", "ol"):
                 parent.items.append(tuple(done.blocks))
+            elif done.kind == "li":
+                for block in done.blocks:
+                    self.add_block(block)
             elif done.kind in ("ul", "ol"):
                 if done.items:
-                    parent.blocks.append(ListBlock(done.kind == "ol", tuple(done.items), done.start))
+                    self.add_block(ListBlock(done.kind == "ol", tuple(done.items), done.start))
             elif done.kind == "blockquote" and done.blocks:
-                parent.blocks.append(Quote(tuple(done.blocks)))
+                self.add_block(Quote(tuple(done.blocks)))
             if done.kind == kind:
                 return
 
@@ -167,17 +222,18 @@ class _Converter(HTMLParser):
         return tuple(self.frames[0].blocks)
 
     # --- parser callbacks -------------------------------------------------------------
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attr = {name: value or "" for name, value in attrs}
+    def handle_starttag(self, tag: str, attr: dict[str, str]) -> None:
         if self.skip:
             if tag not in _VOID:
                 self.skip.append(tag)
+                self.skipping[tag] += 1
             return
         if tag in _DROPPED:
             src = attr.get("src") or attr.get("data") or ""
             self.dropped.append(f"<{tag}>" + (f" {src}" if src else ""))
-            if tag not in _VOID:
+            if tag not in _VOID and self.end_tags[tag] > 0:  # never closed: only the tag is dropped
                 self.skip.append(tag)
+                self.skipping[tag] += 1
             return
         if self.pre is not None:
             if tag == "br":
@@ -192,8 +248,8 @@ class _Converter(HTMLParser):
         elif tag in _BOUNDARY:
             self.flush()
         elif tag in ("ul", "ol"):
-            start = attr.get("start", "1")
-            self.open_container(tag, int(start) if start.isdigit() else 1)
+            start = attr.get("start", "1").strip()
+            self.open_container(tag, int(start) if _LIST_START.fullmatch(start) else 1)
         elif tag in ("li", "blockquote"):
             self.open_container(tag)
         elif tag == "pre":
@@ -201,7 +257,7 @@ class _Converter(HTMLParser):
             self.pre = []
         elif tag == "hr":
             self.flush()
-            self.frame.blocks.append(Rule())
+            self.add_block(Rule())
         elif tag == "br":
             self.frame.inline.append(HARD_BREAK)
         elif tag == "img":
@@ -209,6 +265,9 @@ class _Converter(HTMLParser):
         elif tag == "code":
             self.code = []
         elif tag in ("em", "i", "strong", "b", "a"):
+            if len(self.spans) >= MAX_SPANS:
+                self.ignored[tag] += 1
+                return
             self.spans.append(_Span(tag, len(self.frame.inline), attr.get("href", "")))
 
     def _image(self, attr: dict[str, str]) -> None:
@@ -222,16 +281,24 @@ class _Converter(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if self.skip:
-            if tag in self.skip:
-                while self.skip.pop() != tag:
-                    pass
+            if self.skipping[tag]:
+                while True:
+                    closed = self.skip.pop()
+                    self.skipping[closed] -= 1
+                    if closed == tag:
+                        break
+            return
+        if self.ignored[tag] and tag in ("ul", "ol", "li", "blockquote", "em", "i", "strong", "b", "a"):
+            self.ignored[tag] -= 1  # the end of an element opened beyond the limits
+            if tag in ("ul", "ol", "li", "blockquote"):
+                self.flush()
             return
         if self.pre is not None:
             if tag == "pre":
                 text, self.pre = "".join(self.pre), None
                 self.flush()
                 if text.strip("\n"):
-                    self.frame.blocks.append(CodeBlock(text.strip("\n")))
+                    self.add_block(CodeBlock(text.strip("\n")))
             return
         if tag == "code" and self.code is not None:
             text, self.code = "".join(self.code), None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 # Characters that start inline structure anywhere in a line (emphasis, code, links, raw
 # HTML, strikethrough, table cells, footnote references): always escaped in imported text.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<|~])")
+_INLINE_SPECIAL = {ord(char): "\\" + char for char in "\\`*_[]<|~"}  # for str.translate: one pass in C
 _ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # Line starts that open a block: ATX heading, quote, bullet, setext underline, ordered item.
 _BLOCK_START = re.compile(r"^([#>+=-])")
@@ -64,7 +64,7 @@ Block = Paragraph | Heading | ListBlock | Quote | CodeBlock | Rule
 
 def escape_text(text: str) -> str:
     """Escape plain text for use inside a line, so no character starts Markdown structure."""
-    return _ENTITY_LIKE.sub(r"\\&", _INLINE_SPECIAL.sub(r"\\\1", text))
+    return _ENTITY_LIKE.sub(r"\\&", text.translate(_INLINE_SPECIAL))
 
 
 def guard_line_start(line: str) -> str:
