@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sbuv_site.importer.post_file import ImportedPost, render_post
+from sbuv_site.importer.post_file import ImportedPost, render_post, without_invisible
 from sbuv_site.load import read_source
 
 # Text as the importer makes it: one line, whitespace collapsed, anything else allowed.
@@ -57,3 +57,25 @@ def test_a_time_of_day_is_written_as_quoted_text_and_a_day_as_a_plain_date() -> 
 
 def test_one_municipality_is_written_as_a_name_not_a_list() -> None:
     assert read_back(render_post(post(municipalities=("Umeå",))))["municipality"] == "Umeå"
+
+
+def test_control_and_direction_characters_are_taken_out_and_reported() -> None:
+    post = ImportedPost(
+        origin="export.xml", source="WordPress-export export.xml, post 1", stem="rlo",
+        title="Besök \u202ei Umeå", body="Första\x0cstycket.\n\nAndra \u2066stycket\u2069.",
+        date="2016-01-01", draft=False, municipalities=("Umeå",), tags=("sam\x7fverkan",),
+        author="Pia\x1b", slug=None, attention=())
+    clean = without_invisible(post)
+    assert (clean.title, clean.body) == ("Besök i Umeå", "Förstastycket.\n\nAndra stycket.")
+    assert (clean.tags, clean.author) == (("samverkan",), "Pia")
+    assert clean.attention == ("invisible control characters removed (U+000C, U+001B, U+007F, U+202E, "
+                               "U+2066, U+2069): check the text reads as intended",)
+    document = read_source(render_post(clean).encode(), Path("content/posts/rlo.md"), "posts")
+    assert document.front.value["title"] == "Besök i Umeå"  # the build reads what was written
+
+
+def test_a_post_without_invisible_characters_is_left_as_it_is() -> None:
+    post = ImportedPost(
+        origin="a.txt", source="x", stem="a", title="Besök i Umeå", body="Text.\tMed tabb.", date=None,
+        draft=True, municipalities=(), tags=(), author=None, slug=None, attention=("no date",))
+    assert without_invisible(post) is post

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 
 from sbuv_site.slugs import slugify
 from sbuv_site.validate import RESERVED_SLUGS  # the site's own page names: never an imported slug
+from sbuv_site.yamltext import INVISIBLE
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
@@ -70,3 +71,25 @@ def _pair(key: str, value: str | list[str]) -> str:
     dumped: str = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=10**6,
                             default_flow_style=False)
     return dumped.rstrip("\n")
+
+
+def without_invisible(post: ImportedPost) -> ImportedPost:
+    """The post with the control and direction characters the build refuses taken out, and said so.
+
+    Old exports hold them (WordPress's own test export has a RIGHT-TO-LEFT OVERRIDE in a title);
+    an import must never write a post that the next build rejects, and they show nothing anyway.
+    """
+    fields = (post.title, post.body, post.author or "", *post.tags)
+    found = sorted({ch for text in fields for ch in INVISIBLE.findall(text)})
+    if not found:
+        return post
+    names = ", ".join(f"U+{ord(ch):04X}" for ch in found)
+
+    def clean(text: str) -> str:
+        return INVISIBLE.sub("", text)
+
+    return replace(post, title=clean(post.title), body=clean(post.body),
+                   author=clean(post.author) if post.author else post.author,
+                   tags=tuple(clean(t) for t in post.tags),
+                   attention=(*post.attention, f"invisible control characters removed ({names}): "
+                              "check the text reads as intended"))
