@@ -161,17 +161,25 @@ def hit_areas(shapes: dict[str, tuple[Ring, ...]], centroids: dict[str, tuple[in
     boxes = {code: bounds(rings) for code, rings in shapes.items()}
     placed: dict[str, Rect | None] = {}
     squares: list[Rect] = []
+    offsets = _offsets(size)
     for code in sorted(shapes, key=lambda c: (boxes[c][2] * boxes[c][3], c)):
         rings, (cx, cy) = shapes[code], centroids[code]
         placed[code] = None
         if _has_room_inside(rings, (cx, cy), size):
             continue
-        others = [(boxes[other], shapes[other]) for other in shapes if other != code]
-        for dx, dy in _offsets(size):
+        # Only what a square could reach matters: the offsets go at most `size` from the centroid,
+        # so compare with the places and squares near it, not all of them (a site with hundreds of
+        # visited places would otherwise spend most of its build here).
+        reach = 1.5 * size + margin + unit
+        near = (cx - reach, cy - reach, 2 * reach, 2 * reach)
+        others = [(boxes[other], shapes[other]) for other in shapes
+                  if other != code and rects_overlap(near, boxes[other])]
+        close = [s for s in squares if rects_overlap(near, s)]
+        for dx, dy in offsets:
             square = (cx + dx - size / 2, cy + dy - size / 2, size, size)
             grown = (square[0] - margin, square[1] - margin, size + 2 * margin, size + 2 * margin)
             if (square[0] < vx or square[1] < vy or square[0] + size > vx + vw or square[1] + size > vy + vh
-                    or any(rects_overlap(grown, s) for s in squares)
+                    or any(rects_overlap(grown, s) for s in close)
                     or not rect_meets_rings(square, rings)
                     or any(rects_overlap(grown, box) and rect_meets_rings(grown, o) for box, o in others)):
                 continue
