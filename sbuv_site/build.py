@@ -71,7 +71,7 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
         posts, pages = _timed(clock, "validate",
                               lambda: validate(documents, registry, config.aliases, config.zone))
         now = options.now or datetime.now(UTC)
-        md = make_markdown(config.markdown.allow_html)
+        md = make_markdown(config.markdown.allow_html, config.base_path)
         workers = worker_count(len(posts) + len(pages), options.workers)
         bodies = _timed(clock, "markdown", lambda: render_bodies(md, [*posts, *pages], workers))
         site = _timed(clock, "model", lambda: build_site(

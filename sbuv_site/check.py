@@ -36,10 +36,12 @@ class Problem:
     path: str  # relative to the output folder, with forward slashes
     line: int  # 0 when the line is not known
     message: str
+    hint: str = ""  # how to fix it, when the message alone does not say
 
     def format(self) -> str:
-        """Render as `path:line: message`, the form editors' tools jump to."""
-        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+        """Render as `path:line: message` (the form editors' tools jump to), then any `  hint: …`."""
+        text = f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +74,25 @@ class SiteAddress:
 
     host: str | None  # "example.org", lower case; None when neither feed nor sitemap says
     base_path: str = "/"  # "/" or "/blogg/", percent-decoded
+    base_url: str = ""  # "https://example.org/blogg/", as the feed or sitemap gives it
+
+    def outside(self, url: str) -> tuple[str, str]:
+        """The message end and hint for a link that leaves the base path: base_url names the cause."""
+        local = urlsplit(url)._replace(scheme="", netloc="").geturl()  # '/karta/' of 'https://host/karta/'
+        fix = (f"write {self.base_path}{local.lstrip('/')} or a relative link" if local.startswith("/")
+               else f"make it a link that stays under {self.base_path}")
+        return (f"points outside base_url {self.base_url} (every page of this site is under "
+                f"{self.base_path})",
+                f"{fix} in the layout or static file that has it (links in posts get "
+                f"{self.base_path} by themselves); if the site is published elsewhere, correct "
+                "base_url in config.yaml and build again")
 
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
     """Where a reference leads, found once per URL and reused for every page that has it."""
 
-    kind: Literal["ignored", "third-party", "outside", "missing", "found"]
+    kind: Literal["ignored", "third-party", "outside", "outside-base", "missing", "found"]
     detail: str = ""  # found: the file; missing: the files tried; third-party: the host
     fragment: str = ""
 
@@ -126,7 +140,9 @@ def find_site_address(feed: ET.Element | None, sitemap: ET.Element | None) -> Si
         parts = urlsplit(url)
         if parts.scheme and parts.netloc:
             path = unquote(parts.path)
-            return SiteAddress(parts.netloc.lower(), path[: path.rfind("/") + 1] or "/")
+            base = parts.path[: parts.path.rfind("/") + 1] or "/"
+            return SiteAddress(parts.netloc.lower(), path[: path.rfind("/") + 1] or "/",
+                               f"{parts.scheme}://{parts.netloc}{base}")
     return SiteAddress(None)
 
 
@@ -325,7 +341,7 @@ class _Resolver:
         if normal + "/" == self.site.base_path:
             normal += "/"
         if not normal.startswith(self.site.base_path):
-            return Resolution("outside")
+            return Resolution("outside-base")  # on the host, but not part of this site
         rel = normal[len(self.site.base_path):]
         tried = [rel + "index.html"] if rel == "" or rel.endswith("/") else [rel, rel + "/index.html"]
         for candidate in tried:
@@ -361,12 +377,15 @@ def _check_references(rel: str, scan: PageScan, scans: dict[str, PageScan],
     problems: list[Problem] = []
     for ref in scan.references:
         answer = resolver.resolve(ref.url, rel)
-        message = None
+        message, hint = None, ""
         if answer.kind == "third-party" and ref.loads:
             message = (f"{ref.describe()} loads from another host ({answer.detail}); "
                        "the site must load nothing from third parties")
         elif answer.kind == "outside":
             message = f"{ref.describe()} points outside the output folder"
+        elif answer.kind == "outside-base":
+            where, hint = resolver.site.outside(ref.url)
+            message = f"{ref.describe()} {where}"
         elif answer.kind == "missing":
             message = f"broken {ref.describe()}: no {answer.detail} in the output"
         elif answer.kind == "found" and answer.fragment:
@@ -375,7 +394,7 @@ def _check_references(rel: str, scan: PageScan, scans: dict[str, PageScan],
                 message = (f'missing anchor {ref.describe()}: no id "{unquote(answer.fragment)}" '
                            f"in {answer.detail}")
         if message:
-            problems.append(Problem(rel, ref.line, message))
+            problems.append(Problem(rel, ref.line, message, hint))
     return problems
 
 
@@ -429,6 +448,9 @@ def _check_absolute(name: str, what: str, url: str, resolver: _Resolver | None) 
         return [Problem(name, 0, f'broken {what} "{url}": no {answer.detail} in the output')]
     if answer.kind == "outside":
         return [Problem(name, 0, f'{what} "{url}" points outside the output folder')]
+    if answer.kind == "outside-base":
+        where, hint = resolver.site.outside(url)
+        return [Problem(name, 0, f'{what} "{url}" {where}', hint)]
     return []
 
 

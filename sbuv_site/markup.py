@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import bisect
 import functools
+import html as htmltext
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock, html_block
@@ -15,7 +17,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from sbuv_site.sanitize import clean_html, confine, is_safe_url
+from sbuv_site.sanitize import URL_ATTRS, clean_html, confine, is_safe_url, rebase_link
 from sbuv_site.slugs import slugify
 
 TOC_MIN_HEADINGS = 4  # a post with fewer h2/h3 headings is short enough to read without a contents list
@@ -125,13 +127,26 @@ def _anchor_slug(text: str) -> str:
     return slugify(text, fallback="rubrik")
 
 
-def make_markdown(allow_html: bool = False) -> MarkdownIt:
+def _rebase_links(base_path: str, state: Any) -> None:
+    """Markdown links and images written from the host's root ('/karta/') move under base_path."""
+    for token in state.tokens:
+        for child in token.children or ():
+            attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
+            url = child.attrGet(attr) if attr else None
+            if attr and isinstance(url, str):
+                child.attrSet(attr, rebase_link(url, base_path))
+
+
+def make_markdown(allow_html: bool = False, base_path: str = "/") -> MarkdownIt:
     """The site's Markdown parser; raw HTML is escaped unless allow_html, and then cleaned.
 
     Cleaning is for allow_html only: otherwise markdown-it escapes every '<' an editor writes and
-    validateLink refuses unsafe links, so the output needs no second pass.
+    validateLink refuses unsafe links, so the output needs no second pass. base_path is the path
+    of base_url ('/blogg/'): root-relative links are moved under it, in Markdown here and in raw
+    HTML by the cleaner. It is part of the parser so that worker processes render the same way.
     """
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    md.options["base_path"] = base_path
     md.enable("table")
     md.enable("strikethrough")
     md.use(footnote_plugin)
@@ -140,6 +155,8 @@ def make_markdown(allow_html: bool = False) -> MarkdownIt:
     md.add_render_rule("footnote_block_open", _footnotes_open)
     md.add_render_rule("footnote_anchor", _footnote_backlink)
     md.validateLink = is_safe_url  # type: ignore[method-assign]  # also refuses data: images
+    if base_path != "/":
+        md.core.ruler.push("rebase_links", functools.partial(_rebase_links, base_path))
     if allow_html:
         md.block.ruler.at("html_block", _html_block, {"alt": ["paragraph", "reference", "blockquote"]})
         md.core.ruler.push("confine_raw_html", _confine_raw_html)
@@ -153,7 +170,7 @@ def render_markdown(md: MarkdownIt, text: str) -> Rendered:
     body = md.renderer.render(tokens, md.options, env)
     first = md.renderer.render(_first_paragraph(tokens), md.options, env)
     if md.options["html"]:
-        body, first = clean_html(body), clean_html(first)
+        body, first = clean_html(body, md.options["base_path"]), clean_html(first, md.options["base_path"])
     return Rendered(body, first, _headings(tokens))
 
 
@@ -162,7 +179,27 @@ def render_inline(md: MarkdownIt, text: str) -> str:
     env: dict[str, Any] = {}
     tokens = [t for t in md.parse(text, env) if t.type == "inline"]
     html = "".join(md.renderer.render(t.children or [], md.options, env) for t in tokens)
-    return clean_html(html) if md.options["html"] else html
+    return clean_html(html, md.options["base_path"]) if md.options["html"] else html
+
+
+# A start tag as markdown-it and the cleaner write them: every attribute value in double quotes,
+# with '"' and '<' escaped inside it and in the text, so a '<' always starts a real tag.
+_START_TAG = re.compile(r'<[A-Za-z][^\s/>]*(?:\s+[^\s"\'=<>/]+(?:="[^"]*")?)*\s*/?>')
+_URL_ATTR = re.compile(r'(\s(?:' + "|".join(sorted(URL_ATTRS)) + r')=")([^"]*)"')
+
+
+def absolute_links(html: str, page_url: str) -> str:
+    """The HTML of a body with every link and image address made absolute against page_url.
+
+    For the feed: a feed reader shows the text away from the site, where '/blogg/karta/',
+    'bild.png' or '#fn1' lead nowhere. Only HTML this module made (and cleaned) is read here.
+    """
+    def absolute(attr: re.Match[str]) -> str:
+        written = htmltext.unescape(attr[2])
+        full = urljoin(page_url, written)
+        return attr[0] if full == written else f'{attr[1]}{htmltext.escape(full)}"'
+
+    return _START_TAG.sub(lambda tag: _URL_ATTR.sub(absolute, tag[0]), html)
 
 
 def make_toc(headings: Sequence[Heading]) -> tuple[TocEntry, ...]:

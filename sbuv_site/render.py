@@ -20,6 +20,7 @@ from markupsafe import Markup
 from sbuv_site import model
 from sbuv_site.dates import format_date_sv, to_rfc3339
 from sbuv_site.errors import SiteError
+from sbuv_site.markup import absolute_links
 from sbuv_site.model import NO_FURTHER_READING, Link, Place, Post, Site, posts_count_sv
 from sbuv_site.sharing import PageMeta, page_meta, plain_text, post_meta
 from sbuv_site.sitefiles import Scope, read_layout
@@ -241,7 +242,8 @@ class _Renderer:
                 {"title": p.title, "url": urls.absolute(p.url), "id": urls.absolute(p.url),
                  "published": to_rfc3339(p.published) if p.published else "",
                  "updated": to_rfc3339(p.updated or p.published) if p.published else "",
-                 "author": p.author, "summary": p.summary_html, "content": p.body_html,
+                 "author": p.author, "summary": absolute_links(p.summary_html, urls.absolute(p.url)),
+                 "content": absolute_links(p.body_html, urls.absolute(p.url)),  # read off the site
                  "categories": [t.name for t in p.tag_links]}
                 for p in entries
             ],

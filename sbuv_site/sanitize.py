@@ -7,9 +7,10 @@ HTML on its own, and `clean_html` to the whole rendered text once.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import nh3
 
@@ -48,6 +49,27 @@ def is_safe_url(url: str) -> bool:
     return scheme == "" or scheme in SAFE_SCHEMES
 
 
+URL_ATTRS = frozenset({"href", "src", "cite"})  # the allowed attributes that hold an address
+
+
+def rebase_link(url: str, base_path: str) -> str:
+    """A root-relative link ('/karta/') moved under the site's base path ('/blogg/karta/').
+
+    Editors write links for a site at the host's root; a site published under a sub-path would
+    otherwise send them out of it. A link already under the base path ('/blogg/karta/', or just
+    '/blogg') is left as written, so rebasing twice is rebasing once. Addresses with a host
+    ('https://…', '//host/…', and '/\\host', which browsers read as '//host') and relative ones
+    ('bild.png', '#rubrik', '?q') are never changed.
+    """
+    if base_path == "/" or not url.startswith("/") or url[1:2] in ("/", "\\"):
+        return url
+    path = unquote(url.partition("#")[0].partition("?")[0])
+    base = unquote(base_path)
+    if path.startswith(base) or path == base[:-1]:
+        return url
+    return base_path + url[1:]
+
+
 def _check_cite(tag: str, name: str, value: str) -> str | None:
     """Ammonia checks href and src itself but not cite: give cite the same scheme rule."""
     if name == "cite" and not is_safe_url(value):
@@ -55,15 +77,29 @@ def _check_cite(tag: str, name: str, value: str) -> str | None:
     return value
 
 
-_CLEANER = nh3.Cleaner(
-    tags=ALLOWED_TAGS,
-    clean_content_tags=DROP_WITH_CONTENT,
-    attributes=ALLOWED_ATTRS,
-    attribute_filter=_check_cite,
-    url_schemes=SAFE_SCHEMES,
-    link_rel=None,  # links keep the markup Markdown gives them; nothing here may set target=
-    filter_style_properties=frozenset({"text-align"}),  # Markdown's aligned table columns
-)
+def _make_cleaner(base_path: str) -> nh3.Cleaner:
+    def check(tag: str, name: str, value: str) -> str | None:
+        checked = _check_cite(tag, name, value)
+        return rebase_link(checked, base_path) if checked is not None and name in URL_ATTRS else checked
+
+    return nh3.Cleaner(
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROP_WITH_CONTENT,
+        attributes=ALLOWED_ATTRS,
+        attribute_filter=_check_cite if base_path == "/" else check,
+        url_schemes=SAFE_SCHEMES,
+        link_rel=None,  # links keep the markup Markdown gives them; nothing here may set target=
+        filter_style_properties=frozenset({"text-align"}),  # Markdown's aligned table columns
+    )
+
+
+_CLEANER = _make_cleaner("/")
+
+
+@functools.lru_cache(maxsize=4)
+def _cleaner_for(base_path: str) -> nh3.Cleaner:
+    """One cleaner per base path (a site has one), made once: building a Cleaner is not free."""
+    return _CLEANER if base_path == "/" else _make_cleaner(base_path)
 
 # Text that stands for "the rest of the post" after a piece of raw HTML: an inline word, then a
 # paragraph. A piece is harmless to the rest if both come out of the cleaner as they went in.
@@ -72,9 +108,13 @@ _PROBE = f"{_WORD}<p>{_PARAGRAPH}</p>"
 _PROBE_SURVIVED = re.compile(f"{_WORD}.*<p>(?:<[a-z][^>]*>)*{_PARAGRAPH}", re.DOTALL)
 
 
-def clean_html(fragment: str) -> str:
-    """Keep only allow-listed tags and attributes; drop scripts, frames, comments and unsafe URLs."""
-    return _CLEANER.clean(fragment)
+def clean_html(fragment: str, base_path: str = "/") -> str:
+    """Keep only allow-listed tags and attributes; drop scripts, frames, comments and unsafe URLs.
+
+    Root-relative href, src and cite are moved under base_path (see rebase_link), so raw HTML
+    links follow the same rule as Markdown links.
+    """
+    return _cleaner_for(base_path).clean(fragment)
 
 
 def confine(raw: str) -> str:

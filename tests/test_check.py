@@ -231,10 +231,14 @@ def test_a_site_under_a_base_path_maps_urls_to_files_without_the_prefix(tmp_path
                            '<a href="/om/">Fel</a> <a href="/blogg/borta/">Borta</a>'),
         "om/index.html": page('<h1 id="kontakt">Om</h1>\n<a href="../../">Upp ur bloggen</a>'),
     }, base=base)
+    outside = f"points outside base_url {base} (every page of this site is under /blogg/)"
+    tail = ("in the layout or static file that has it (links in posts get /blogg/ by themselves); "
+            "if the site is published elsewhere, correct base_url in config.yaml and build again")
     assert check_site(output) == [
-        'index.html:8: <a href="/om/"> points outside the output folder',
+        f'index.html:8: <a href="/om/"> {outside}\n  hint: write /blogg/om/ or a relative link {tail}',
         'index.html:8: broken <a href="/blogg/borta/">: no borta/index.html in the output',
-        'om/index.html:6: <a href="../../"> points outside the output folder',
+        f'om/index.html:6: <a href="../../"> {outside}\n'
+        f"  hint: make it a link that stays under /blogg/ {tail}",
     ]
 
 
