@@ -84,7 +84,8 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
         check_static_addresses(static, [f.relpath for f in files], page_owner(site), config.static_dir)
         made_by, copied = xml_sources(files, static, config.layouts_dir, config.static_dir)
         _timed(clock, "check", lambda: check_well_formed(files, made_by, copied))  # feed, sitemap, SVG
-        written = _timed(clock, "write", lambda: write_output(files, output, lock))
+        written = _timed(clock, "write", lambda: write_output(
+            files, output, lock, mtime=epoch.timestamp() if epoch else None))
     return BuildReport(output=output, pages=sum(f.relpath.endswith(".html") for f in files),
                        files=written, posts=len(site.posts), timings=clock, notes=site.notes)
 

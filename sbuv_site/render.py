@@ -20,6 +20,7 @@ from markupsafe import Markup
 from sbuv_site import model
 from sbuv_site.dates import format_date_sv, to_rfc3339
 from sbuv_site.errors import SiteError
+from sbuv_site.hosting import HEADERS_FILE, NGINX_FILE, headers_file, nginx_file
 from sbuv_site.markup import absolute_links
 from sbuv_site.model import NO_FURTHER_READING, Link, Place, Post, Site, posts_count_sv
 from sbuv_site.sharing import PageMeta, page_meta, plain_text, post_meta
@@ -80,7 +81,8 @@ class _Renderer:
         self.site, self.env, self.urls = site, env, site.urls
         self.built_at = built_at
         self.facts = map_facts(site)
-        css = [self.urls.static(name) for rel, name in sorted(assets.items()) if rel.endswith(".css")]
+        self.css = css = [self.urls.static(name) for rel, name in sorted(assets.items())
+                          if rel.endswith(".css")]  # hashed: cached for ever (hosting)
         self.common = {
             "site_title": site.config.title,
             "site_description": site.config.description,
@@ -178,6 +180,8 @@ class _Renderer:
                                    "problem med tillgängligheten.")
         robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap())}\n".encode()
         yield partial(OutputFile, "robots.txt", robots)
+        yield partial(OutputFile, HEADERS_FILE, headers_file(urls.base_path, self.css).encode())
+        yield partial(OutputFile, NGINX_FILE, nginx_file(urls.base_path, self.css).encode())
 
     def _job(self, template: str, url: str, title: str, section: str, **context: Any) -> Job:
         return partial(self._page, template, url, title, section, **context)

@@ -230,9 +230,11 @@ def visit_map_svg(site: Site, facts_of_site: MapFacts) -> str:
     box = f'viewBox="{x} {y} {w} {h}"'
     visited = {f.place.municipality.code for f in facts_of_site.places}
     rest = "".join(registry.shapes[m.code].path for m in registry.municipalities if m.code not in visited)
-    # The box keeps the map's shape; every layer fills it (and letterboxes alike if a print or zoom
-    # rule ever caps its height), so the layers stay on top of each other exactly.
-    out = [f'<div class="visit-map" role="group" aria-label="{MAP_NAME}" style="aspect-ratio: {w} / {h}">',
+    # The box keeps the map's shape (site.css gives .visit-map the viewBox's aspect-ratio: a style
+    # attribute here would need 'unsafe-inline' in the Content-Security-Policy); every layer fills it
+    # (and letterboxes alike if a print or zoom rule ever caps its height), so the layers stay on top
+    # of each other exactly.
+    out = [f'<div class="visit-map" role="group" aria-label="{MAP_NAME}">',
            f'<svg class="map-base" {box} aria-hidden="true">{_HATCH}'
            + (f'<path class="muni" d="{rest}"/>' if rest else "") + "</svg>"]
     for place in map_layout(site, facts_of_site):

@@ -52,16 +52,18 @@ def claim_output(target: Path, wait: float = DEFAULT_WAIT, shown: Path | None = 
 
 
 def write_output(files: Iterable[OutputFile], output: Path, lock: OutputLock | None = None,
-                 wait: float = DEFAULT_WAIT) -> int:
+                 wait: float = DEFAULT_WAIT, mtime: float | None = None) -> int:
     """Write every file into a staging folder beside output, then swap it in atomically.
 
     A failure (or a kill) before the swap leaves the old output/ exactly as it was;
     files whose pages are gone are gone from the new tree. Without a held lock, the
     output folder's lock is taken (waiting up to `wait` seconds) for the whole write.
+    mtime (SOURCE_DATE_EPOCH) is every built file's modification time, which servers send as
+    Last-Modified: without it, that is the moment of the build.
     """
     if lock is None:
         with claim_output(output.resolve(), wait, output) as held:
-            return write_output(files, output, held)
+            return write_output(files, output, held, mtime=mtime)
     target = lock.target  # the real folder; `output` (a link, perhaps) names it in messages
     _remove_leftovers(target)
     try:
@@ -70,7 +72,7 @@ def write_output(files: Iterable[OutputFile], output: Path, lock: OutputLock | N
         raise disk_problem(exc, target.parent, "create a staging folder beside the output folder",
                            KEPT) from None
     try:
-        count = _fill(staging, files, output)
+        count = _fill(staging, files, output, mtime)
         _swap(staging, target, output)
     finally:
         if staging.exists():
@@ -78,7 +80,7 @@ def write_output(files: Iterable[OutputFile], output: Path, lock: OutputLock | N
     return count
 
 
-def _fill(staging: Path, files: Iterable[OutputFile], shown: Path) -> int:
+def _fill(staging: Path, files: Iterable[OutputFile], shown: Path, mtime: float | None = None) -> int:
     """Write the files and the build mark into staging; a refused write names the file in output/."""
     count = 0
     made: set[Path] = set()
@@ -93,9 +95,14 @@ def _fill(staging: Path, files: Iterable[OutputFile], shown: Path) -> int:
             made.add(target.parent)
         _attempt(shown.joinpath(*parts), "write the built file",
                  functools.partial(target.write_bytes, file.data))
+        if mtime is not None:
+            _attempt(shown.joinpath(*parts), "write the built file", functools.partial(
+                os.utime, target, (mtime, mtime)))
         count += 1
     _attempt(shown / BUILD_MARK, "write the built file",
              functools.partial((staging / BUILD_MARK).write_bytes, MARK_TEXT))
+    if mtime is not None:
+        os.utime(staging / BUILD_MARK, (mtime, mtime))
     return count
 
 

@@ -4,6 +4,7 @@ is decoration; small places get a hit area; municipality pages get a small locat
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from sbuv_site.visitmap import (
     _label_position,
     hit_areas,
 )
+from tests.conftest import ROOT
 from tests.htmltree import Node, parse_file
 
 # The visits the real site lists (config.yaml), with the close pairs Tyresö/Haninge (8 px apart on a
@@ -216,3 +218,12 @@ def test_every_municipality_name_fits_on_the_map_wherever_it_is(width: int) -> N
         assert vy <= y - LABEL_SIZE and y <= vy + vh, m.name
         top, bottom = y - LABEL_SIZE, y + LABEL_SIZE * 0.25  # ascent of Å and descent of g, roughly
         assert bottom <= box[1] or top >= box[1] + box[3], f"{m.name}'s label covers the place itself"
+
+
+def test_the_map_box_gets_its_shape_from_the_stylesheet_not_a_style_attribute(full_site: Path) -> None:
+    """The Content-Security-Policy (style-src 'self') refuses style attributes: site.css holds the ratio."""
+    assert map_svg(full_site).get("style") is None
+    _, _, w, h = load_registry().view_box
+    css = (ROOT / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    rule = re.search(r"^\.visit-map \{[^}]*aspect-ratio: (\d+) / (\d+);", css, re.MULTILINE)
+    assert rule and (int(rule.group(1)), int(rule.group(2))) == (w, h)
