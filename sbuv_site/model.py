@@ -389,6 +389,8 @@ def _make_redirects(posts: Sequence[Post], pages: Sequence[Page], posts_fields: 
             redirect = Redirect(urls.alias(alias.path), item.url, item.title,
                                 Source(item.source.path, alias.line))
             key = urls.alias_key(redirect.url)
+            if key == urls.alias_key(item.url):
+                continue  # the old address is the new one: nothing to lead anywhere
             if key in taken:
                 errors.append(SiteError(item.source.path, alias.line,
                                         f"alias {alias.path} is {taken[key]}",
