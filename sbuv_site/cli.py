@@ -52,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
                                         "sitemap are well-formed, every page has a title, one h1 and lang.")
     c.add_argument("--output", type=Path, default=None, help="built site to check (default: output/)")
 
+    a = commands.add_parser("addresses", help="record the addresses of the published posts",
+                            description="Add every post's and page's address to published-addresses.txt "
+                            "(never removing one), so 'check' notices an address that stops working.")
+    a.add_argument("--update", action="store_true", required=True, help="add today's addresses")
     i = commands.add_parser("import", help="import old WordPress posts",
                             description="Turn WordPress pages saved as text (.txt) or WordPress exports "
                                         "(.xml) into Markdown posts.")
@@ -128,15 +132,23 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         print(new_post(root, args.title, args.municipality, args.tags, args.draft))
         return 0
     if args.command == "check":
+        from sbuv_site.addresses import MANIFEST, missing_addresses
         from sbuv_site.check import check_site
         output = args.output or root / load_config(root).output_dir
         problems = check_site(output)
+        if (root / MANIFEST).is_file():  # old addresses must still lead somewhere
+            problems += missing_addresses(root, output, load_config(root).base_path)
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
             print(f"{len(problems)} problems in {output}", file=sys.stderr)
             return 1
         print(f"{output}: all links, feed, sitemap and pages are fine")
+        return 0
+    if args.command == "addresses":
+        from sbuv_site.addresses import MANIFEST, update_manifest
+        added = update_manifest(root)
+        print(f"{root / MANIFEST}: {added} new address{'es' if added != 1 else ''} recorded")
         return 0
     if args.command == "import":
         from sbuv_site.importer import import_paths, read_date_options

@@ -12,7 +12,7 @@ LAYERS = [
     "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "sitefiles", "load",
     "validate", "sanitize", "markup", "urls", "pagination", "statement", "related", "model", "mapgeometry",
     "visitmap", "sharing", "render", "parallel", "outputguard", "write", "build",
-    "check", "serve", "importer", "cli", "__main__",
+    "addresses", "check", "serve", "importer", "cli", "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",
         "sanitize", "related", "sharing"}
