@@ -65,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--force", action="store_true", help="overwrite posts that exist already")
     i.add_argument("--date", action="append", default=[], metavar="FILE=YYYY-MM-DD",
                    help="the date of a post whose text does not state it (repeatable)")
+    i.add_argument("--address", action="append", default=[], metavar="FILE=URL",
+                   help="a saved page's old address, kept as the post's alias (repeatable)")
     i.add_argument("--dates", type=Path, default=None, metavar="MAPPING.yaml",
                    help="YAML file mapping input file names to dates")
     return parser
@@ -151,10 +153,12 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         print(f"{root / MANIFEST}: {added} new address{'es' if added != 1 else ''} recorded")
         return 0
     if args.command == "import":
-        from sbuv_site.importer import import_paths, read_date_options
+        from sbuv_site.importer import import_paths, read_address_options, read_date_options
         dates = read_date_options(args.date, args.dates)
+        addresses = read_address_options(args.address)
         into = args.into or root / load_config(root).content_dir / "posts"
-        imported = import_paths(args.paths, into, dry_run=args.dry_run, force=args.force, dates=dates)
+        imported = import_paths(args.paths, into, dry_run=args.dry_run, force=args.force, dates=dates,
+                                addresses=addresses)
         print(imported.format())
         return 0
     raise AssertionError(args.command)

@@ -140,3 +140,20 @@ def test_the_repository_site_serves_every_address_it_has_published(tmp_path: Pat
     out = tmp_path / "out"
     assert main(["--root", str(root), "build", "--output", str(out)]) == 0
     assert main(["--root", str(root), "check", "--output", str(out)]) == 0
+
+
+def test_a_saved_page_keeps_the_address_the_editor_gives(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    site = write_site(tmp_path / "site", {})
+    saved = FIXTURES / "import" / "saved-page.txt"
+    assert main(["--root", str(site), "import", str(saved), "--date", "saved-page.txt=2015-11-17",
+                 "--address", "saved-page.txt=https://www.socialbarnungdom.se/2015/11/17/gammal/"]) == 0
+    (written,) = (site / "content/posts").glob("*.md")
+    assert "aliases:\n- /2015/11/17/gammal/\n" in written.read_text(encoding="utf-8")
+    assert main(["--root", str(site), "build"]) == 0
+    page = parse_file(site / "output/2015/11/17/gammal/index.html")
+    href = page.find("link", rel="canonical").get("href") or ""
+    assert href.startswith("https://example.org/2015/11/") and (site / "output" / href[20:]).is_dir()
+    capsys.readouterr()
+    assert main(["--root", str(site), "import", str(saved), "--address", "saved-page.txt"]) == 1
+    assert "--address: 'saved-page.txt' is not FILE=URL" in capsys.readouterr().err
