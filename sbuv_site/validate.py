@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
+from urllib.parse import unquote
 
 from sbuv_site.config import link_problem
 from sbuv_site.dates import UNKNOWN_DATE, DateError, PostDate, parse_datetime, parse_post_date
@@ -343,8 +344,11 @@ def alias_problem(path: str) -> str | None:
         return "has '?p=' after a path; WordPress's form is /?p=<number>"
     if "#" in where or "\\" in where:
         return "holds '#' or a backslash"
-    if any(part in (".", "..") for part in where.split("/")):
+    decoded = unquote(where)  # the file is written at the decoded path: '%2e%2e' is '..' there
+    if any(part in (".", "..") for part in (*where.split("/"), *decoded.split("/"))):
         return "holds '.' or '..' as a part of the path"
+    if "\\" in decoded or any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in decoded):
+        return "holds a space or a control character"
     if where == "/":
         return None if query else "is the home page"
     return None

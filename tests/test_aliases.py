@@ -94,7 +94,8 @@ def test_site_paths_and_the_wordpress_short_link_are_aliases(path: str) -> None:
 
 @pytest.mark.parametrize("path", ["", "besok/", "//evil.example/x/", "https://evil.example/x/",
                                   "/a b/", "/a/../b/", "/?p=12&x=1", "/?page_id=3", "/x/?p=1",
-                                  "/", "/a\tb/", "/a#b"])
+                                  "/", "/a\tb/", "/a#b", "/%2e%2e/x/", "/a/%2E./b/", "/a%20b/",
+                                  "/a%0Ab/", "/a%5C..%5Cb/"])
 def test_other_hosts_parent_parts_and_other_queries_are_refused(path: str) -> None:
     assert alias_problem(path) is not None
 
