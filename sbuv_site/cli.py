@@ -1,4 +1,4 @@
-"""Command line: build | serve | new | check | import. Prints problems, never a traceback for them."""
+"""Command line: build | serve | new | check | addresses | import; problems, never a traceback."""
 
 from __future__ import annotations
 
