@@ -1,4 +1,4 @@
-"""Command line: build | serve | new | check | import. Prints problems, never a traceback for them."""
+"""Command line: build | serve | new | check | addresses | import; problems, never a traceback."""
 
 from __future__ import annotations
 
@@ -52,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
                                         "sitemap are well-formed, every page has a title, one h1 and lang.")
     c.add_argument("--output", type=Path, default=None, help="built site to check (default: output/)")
 
+    a = commands.add_parser("addresses", help="record the addresses of the published posts",
+                            description="Add every post's and page's address to published-addresses.txt "
+                            "(never removing one), so 'check' notices an address that stops working.")
+    a.add_argument("--update", action="store_true", required=True, help="add today's addresses")
     i = commands.add_parser("import", help="import old WordPress posts",
                             description="Turn WordPress pages saved as text (.txt) or WordPress exports "
                                         "(.xml) into Markdown posts.")
@@ -61,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--force", action="store_true", help="overwrite posts that exist already")
     i.add_argument("--date", action="append", default=[], metavar="FILE=YYYY-MM-DD",
                    help="the date of a post whose text does not state it (repeatable)")
+    i.add_argument("--address", action="append", default=[], metavar="FILE=URL",
+                   help="a saved page's old address, kept as the post's alias (repeatable)")
     i.add_argument("--dates", type=Path, default=None, metavar="MAPPING.yaml",
                    help="YAML file mapping input file names to dates")
     return parser
@@ -128,9 +134,12 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         print(new_post(root, args.title, args.municipality, args.tags, args.draft))
         return 0
     if args.command == "check":
+        from sbuv_site.addresses import MANIFEST, missing_addresses
         from sbuv_site.check import check_site
         output = args.output or root / load_config(root).output_dir
         problems = check_site(output)
+        if (root / MANIFEST).is_file():  # old addresses must still lead somewhere
+            problems += missing_addresses(root, output, load_config(root).base_path)
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
@@ -138,11 +147,18 @@ def _run(args: argparse.Namespace, root: Path) -> int:
             return 1
         print(f"{output}: all links, feed, sitemap and pages are fine")
         return 0
+    if args.command == "addresses":
+        from sbuv_site.addresses import MANIFEST, update_manifest
+        added = update_manifest(root)
+        print(f"{root / MANIFEST}: {added} new address{'es' if added != 1 else ''} recorded")
+        return 0
     if args.command == "import":
-        from sbuv_site.importer import import_paths, read_date_options
+        from sbuv_site.importer import import_paths, read_address_options, read_date_options
         dates = read_date_options(args.date, args.dates)
+        addresses = read_address_options(args.address)
         into = args.into or root / load_config(root).content_dir / "posts"
-        imported = import_paths(args.paths, into, dry_run=args.dry_run, force=args.force, dates=dates)
+        imported = import_paths(args.paths, into, dry_run=args.dry_run, force=args.force, dates=dates,
+                                addresses=addresses)
         print(imported.format())
         return 0
     raise AssertionError(args.command)

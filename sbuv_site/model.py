@@ -22,7 +22,7 @@ from sbuv_site.related import KeyIndex
 from sbuv_site.slugs import slugify
 from sbuv_site.statement import Statement, make_statement
 from sbuv_site.urls import Urls
-from sbuv_site.validate import PageFields, PostFields
+from sbuv_site.validate import Alias, PageFields, PostFields
 
 MORE_PER_PLACE = 3  # "Fler inlägg om X": how many other posts about X are listed under a post
 RELATED_COUNT = 3  # "Relaterade inlägg": how many are listed under a post
@@ -117,6 +117,21 @@ NO_FURTHER_READING = FurtherReading((), ())
 
 
 @dataclass(frozen=True, slots=True)
+class Redirect:
+    """An old address that leads to a post or page: a redirect page and a `_redirects` line."""
+
+    url: str  # '/blogg/2015/12/01/slug/' under base_path, or '/blogg/?p=123' (only in _redirects)
+    target: str  # the post's or page's URL
+    title: str  # the post's or page's title, for the redirect page
+    source: Source  # the alias line, for messages
+
+    @property
+    def query(self) -> str | None:
+        """'p=123' for the WordPress form: hosts match it by query, no file can live there."""
+        return self.url.split("?", 1)[1] if "?" in self.url else None
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """A standalone page ('Om bloggen')."""
 
@@ -198,6 +213,7 @@ class Site:
     statement: Statement | None  # the accessibility statement, when config.yaml has 'accessibility:'
     notes: tuple[str, ...]  # things the build left out on purpose (future posts, drafts)
     further: Mapping[str, FurtherReading]  # by post URL, for every listed post
+    redirects: tuple[Redirect, ...] = ()  # old addresses of the built posts and pages, by address
 
 
 def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFields], config: Config,
@@ -242,6 +258,7 @@ def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFi
             urls.map(): "the map", urls.archive(): "the archive", urls.not_found(): "the 404 page",
             urls.subscribe(): "the page about the feed"}
     _check_collisions(all_posts, pages, own)
+    redirects = _make_redirects(all_posts, pages, chosen, pages_fields, urls, own)
     return Site(
         statement=statement,
         config=config, urls=urls, registry=registry, posts=posts,
@@ -249,6 +266,7 @@ def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFi
         pages=tuple(sorted(pages, key=lambda p: (p.menu if p.menu is not None else 999, p.slug))),
         home_pagers=home_pagers, tags=tags, places=places, archive=archive,
         visit_count=len(visits), notes=tuple(notes), further=make_further_reading(posts),
+        redirects=redirects,
     )
 
 
@@ -345,6 +363,43 @@ def _check_collisions(posts: Iterable[Post], pages: Iterable[Page], own: Mapping
                                         f"address {url} is also used by {others}",
                                         "give one of them another title or a 'slug: …'"))
     raise_all(errors)
+
+
+def _make_redirects(posts: Sequence[Post], pages: Sequence[Page], posts_fields: Sequence[PostFields],
+                    pages_fields: Sequence[PageFields], urls: Urls,
+                    own: Mapping[str, str]) -> tuple[Redirect, ...]:
+    """Each alias of a built post or page as a redirect; an alias that takes an address in use fails.
+
+    Compared by output file, so '/om' and '/om/' (one file, om/index.html) are the same address.
+    """
+    aliases: dict[Path, tuple[Alias, ...]] = {f.path: f.aliases for f in posts_fields}
+    aliases |= {f.path: f.aliases for f in pages_fields}
+    items: list[Post | Page] = [*posts, *pages]
+    taken: dict[str, str] = {urls.alias_key(url): f"{what}, made by the site itself"
+                             for url, what in own.items()}
+    files = {urls.home(): "the home page", urls.feed(): "the feed", urls.sitemap(): "the sitemap",
+             urls.robots(): "robots.txt", urls.redirects(): "the _redirects file"}
+    taken |= {urls.alias_key(url): f"{what}, made by the site itself" for url, what in files.items()}
+    taken |= {urls.alias_key(item.url): f"the address of {item.source.path}:{item.source.line}"
+              for item in items}
+    redirects: list[Redirect] = []
+    errors: list[SiteError] = []
+    for item in sorted(items, key=lambda i: (str(i.source.path), i.url)):
+        for alias in aliases.get(item.source.path, ()):
+            redirect = Redirect(urls.alias(alias.path), item.url, item.title,
+                                Source(item.source.path, alias.line))
+            key = urls.alias_key(redirect.url)
+            if key == urls.alias_key(item.url):
+                continue  # the old address is the new one: nothing to lead anywhere
+            if key in taken:
+                errors.append(SiteError(item.source.path, alias.line,
+                                        f"alias {alias.path} is {taken[key]}",
+                                        "remove the alias, or change the address it collides with"))
+                continue
+            taken[key] = f"also an alias in {item.source.path}:{alias.line}"
+            redirects.append(redirect)
+    raise_all(errors)
+    return tuple(sorted(redirects, key=lambda r: r.url))
 
 
 def _make_tags(posts: Sequence[Post], urls: Urls, per_page: int) -> tuple[Term, ...]:

@@ -22,7 +22,7 @@ from sbuv_site.dates import format_date_sv, to_rfc3339
 from sbuv_site.errors import SiteError
 from sbuv_site.hosting import HEADERS_FILE, NGINX_FILE, headers_file, nginx_file
 from sbuv_site.markup import absolute_links
-from sbuv_site.model import NO_FURTHER_READING, Link, Place, Post, Site, posts_count_sv
+from sbuv_site.model import NO_FURTHER_READING, Link, Place, Post, Redirect, Site, posts_count_sv
 from sbuv_site.sharing import PageMeta, page_meta, plain_text, post_meta
 from sbuv_site.sitefiles import Scope, read_layout
 from sbuv_site.static import StaticFile
@@ -178,10 +178,21 @@ class _Renderer:
                        statement=site.statement,
                        description=f"Hur tillgänglig {name} är, kända brister och hur du rapporterar "
                                    "problem med tillgängligheten.")
+        for redirect in site.redirects:
+            if redirect.query is None:
+                yield partial(self._redirect_page, redirect)
+        if site.redirects:
+            yield partial(OutputFile, urls.output_path(urls.redirects()), redirects_file(site))
         robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap())}\n".encode()
         yield partial(OutputFile, "robots.txt", robots)
         yield partial(OutputFile, HEADERS_FILE, headers_file(urls.base_path, self.css).encode())
         yield partial(OutputFile, NGINX_FILE, nginx_file(urls.base_path, self.css).encode())
+
+    def _redirect_page(self, redirect: Redirect) -> OutputFile:
+        """A page at an old address that sends the reader on: meta refresh, canonical, a plain link."""
+        context = {"language": self.site.config.language, "site_title": self.site.config.title,
+                   "title": redirect.title, "target": self.urls.absolute(redirect.target)}
+        return OutputFile(self.urls.redirect_path(redirect.url), self._render("redirect.html", context))
 
     def _job(self, template: str, url: str, title: str, section: str, **context: Any) -> Job:
         return partial(self._page, template, url, title, section, **context)
@@ -267,6 +278,20 @@ class _Renderer:
         if site.statement:
             entries.append((urls.absolute(site.statement.url), site.statement.changed.iso))
         return OutputFile("sitemap.xml", self._render("sitemap.xml", {"entries": entries}))
+
+
+def redirects_file(site: Site) -> bytes:
+    """`_redirects` in Netlify's syntax: 'old new 301', and '/ p=123 new 301' for WordPress's /?p=123.
+
+    Cloudflare Pages reads the same file but cannot match a query: it skips those lines.
+    """
+    lines = []
+    for redirect in site.redirects:
+        if redirect.query is not None:
+            lines.append(f"{redirect.url.split('?', 1)[0]} {redirect.query} {redirect.target} 301")
+        else:
+            lines.append(f"{redirect.url} {redirect.target} 301")
+    return ("\n".join(lines) + "\n").encode()
 
 
 def _last_change(post: Post) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from sbuv_site.config import Config
 from sbuv_site.dates import PostDate
@@ -91,6 +91,31 @@ class Urls:
 
     def not_found(self) -> str:
         return self._at("/404.html")
+
+    def redirects(self) -> str:
+        """The `_redirects` file (Netlify, Cloudflare Pages): old addresses → new, with 301."""
+        return self._at("/_redirects")
+
+    def alias(self, path: str) -> str:
+        """An old address on this site: '/2015/12/01/slug/' → '/blogg/2015/12/01/slug/'; '/?p=1' kept."""
+        return self._at(path)
+
+    def alias_key(self, url: str) -> str:
+        """What two addresses share when they are one: the file they are served from, or the query form."""
+        if "?" in url:
+            return url
+        return self.redirect_path(url)
+
+    def redirect_path(self, url: str) -> str:
+        """The file a redirect page is written to: '/a/b' and '/a/b/' → 'a/b/index.html' (decoded).
+
+        An address whose last part has a dot ('/om.html') is served from that very file.
+        """
+        path = unquote(url)
+        last = path.rstrip("/").rsplit("/", 1)[-1]
+        if not path.endswith("/") and "." not in last:
+            path += "/"
+        return self.output_path(path)
 
     def static(self, relpath: str) -> str:
         return self._at("/" + relpath)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
+from urllib.parse import unquote
 
 from sbuv_site.config import link_problem
 from sbuv_site.dates import UNKNOWN_DATE, DateError, PostDate, parse_datetime, parse_post_date
@@ -16,11 +18,25 @@ from sbuv_site.slugs import is_valid_slug, slugify
 from sbuv_site.yamltext import shown, string_list, type_name
 
 POST_KEYS = ("title", "date", "municipality", "tags", "summary", "slug", "draft", "updated",
-             "author", "image", "source", "edited")
-PAGE_KEYS = ("title", "summary", "slug", "draft", "updated", "menu")
+             "author", "image", "source", "edited", "aliases")
+PAGE_KEYS = ("title", "summary", "slug", "draft", "updated", "menu", "aliases")
 RESERVED_SLUGS = frozenset({"taggar", "kommuner", "arkiv", "karta", "sida", "static", "css", "utkast",
                             "atom.xml", "sitemap.xml", "robots.txt", "404", "prenumerera"})
 MAX_TITLE = 300
+_WORDPRESS_ID = re.compile(r"p=[0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """An old address of a post or page ('/2015/12/01/slug/', '/?p=123') and its line, for messages."""
+
+    path: str
+    line: int
+
+    @property
+    def query(self) -> str | None:
+        """'p=123' for the WordPress form '/?p=123' (no file can live there), else None."""
+        return self.path.split("?", 1)[1] if "?" in self.path else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +58,7 @@ class PostFields:
     body: str
     body_line: int
     slug_line: int  # where the slug came from (the slug key, else the title), for collisions
+    aliases: tuple[Alias, ...] = ()  # old addresses that must lead here
 
     @property
     def published(self) -> datetime | None:
@@ -63,6 +80,7 @@ class PageFields:
     body: str
     body_line: int
     slug_line: int
+    aliases: tuple[Alias, ...] = ()
 
 
 def validate(documents: Sequence[SourceDocument], registry: Registry,
@@ -188,6 +206,29 @@ class _Checker:
                       else "choose another slug")
         return slugify(given), self.doc.front.line("slug")
 
+    def aliases(self) -> tuple[Alias, ...]:
+        """Old addresses: site paths only, so a redirect can never lead off the site or out of it."""
+        value = self.data.get("aliases")
+        if value is None:
+            return ()
+        paths = string_list(value)
+        if paths is None:
+            self.fail("aliases", f"'aliases' must be a list of old addresses, not {type_name(value)}",
+                      "write e.g. 'aliases: [/2015/12/01/besok-i-umea/, /?p=123]'")
+            return ()
+        found = []
+        for index, path in enumerate(paths):
+            line = self.doc.front.line("aliases", index)
+            problem = alias_problem(path.strip())
+            if problem:
+                self.errors.append(SiteError(
+                    self.doc.path, line, f"alias {shown(path)} {problem}",
+                    "write the old address as a path from the site's root, e.g. "
+                    "/2015/12/01/besok-i-umea/ or /?p=123 (no https://, host, '..' or spaces)"))
+            else:
+                found.append(Alias(path.strip(), line))
+        return tuple(found)
+
     def title(self) -> str | None:
         title = self.text("title", required=True)
         if title and len(title) > MAX_TITLE:
@@ -255,6 +296,7 @@ class _Checker:
             author=self.text("author"),
             image=self.text("image"),
             source=self.origin(),
+            aliases=self.aliases(),
         )
         slug, slug_line = self.slug(title)
         if not self.ok or title is None:
@@ -276,6 +318,7 @@ class _Checker:
         draft = self.flag("draft")
         updated = self.moment("updated", zone)
         slug, slug_line = self.slug(title)
+        aliases = self.aliases()
         if "slug" not in self.data and slug in RESERVED_SLUGS:  # a page lives at /<slug>/
             self.fail("title", f"the title gives this page the address /{slug}/, which the site uses "
                       "for its own pages", f"add a line 'slug: {slug}-sida' (or another word)")
@@ -283,4 +326,29 @@ class _Checker:
             return None
         return PageFields(self.doc.path, title, summary, slug, draft, updated,
                           menu if isinstance(menu, int) else None, self.doc.body,
-                          self.doc.body_line, slug_line)
+                          self.doc.body_line, slug_line, aliases)
+
+
+def alias_problem(path: str) -> str | None:
+    """Why an old address cannot be an alias, or None: a path on this site, '?p=<digits>' the only query."""
+    if not path:
+        return "is empty"
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in path):
+        return "holds a space or a control character"
+    if "://" in path or path.startswith("//") or not path.startswith("/"):
+        return "is not a path on this site (it must start with a single '/')"
+    where, _, query = path.partition("?")
+    if "?" in path and not _WORDPRESS_ID.fullmatch(query):
+        return "has a query other than WordPress's '?p=<number>'"
+    if "?" in path and where != "/":
+        return "has '?p=' after a path; WordPress's form is /?p=<number>"
+    if "#" in where or "\\" in where:
+        return "holds '#' or a backslash"
+    decoded = unquote(where)  # the file is written at the decoded path: '%2e%2e' is '..' there
+    if any(part in (".", "..") for part in (*where.split("/"), *decoded.split("/"))):
+        return "holds '.' or '..' as a part of the path"
+    if "\\" in decoded or any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in decoded):
+        return "holds a space or a control character"
+    if where == "/":
+        return None if query else "is the home page"
+    return None

@@ -17,7 +17,7 @@ from sbuv_site.municipalities import load_registry
 FIXTURE = Path(__file__).resolve().parent / "fixtures/import/wordpress-export.xml"
 REAL_EXPORTS = Path(__file__).resolve().parents[2] / "shared/testdata/wxr"
 ALLOWED_KEYS = {"title", "date", "municipality", "tags", "summary", "slug", "draft", "updated", "author",
-                "image", "source"}
+                "image", "source", "aliases"}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Published posts per export, as its README counts them.
 PUBLISHED = {

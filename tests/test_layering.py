@@ -13,7 +13,7 @@ LAYERS = [
     "validate", "sanitize", "markup", "urls", "hosting", "pagination", "statement", "related", "model",
     "mapgeometry",
     "visitmap", "sharing", "render", "parallel", "outputguard", "write", "build",
-    "check", "serve", "importer", "cli", "__main__",
+    "addresses", "check", "serve", "importer", "cli", "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",
         "sanitize", "related", "sharing", "hosting"}

@@ -251,7 +251,7 @@ def test_an_unknown_key_suggests_the_closest_allowed_one() -> None:
         "content/posts/besok.md:4: unknown front matter key 'tagz'\n  hint: did you mean 'tags'?",
         "content/posts/besok.md:5: unknown front matter key 'färg'\n"
         "  hint: allowed keys: title, date, municipality, tags, summary, slug, draft, updated, author, "
-        "image, source, edited",
+        "image, source, edited, aliases",
     ]
 
 

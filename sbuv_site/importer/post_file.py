@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 import yaml
 
 from sbuv_site.slugs import slugify
-from sbuv_site.validate import RESERVED_SLUGS  # the site's own page names: never an imported slug
+from sbuv_site.validate import RESERVED_SLUGS, alias_problem  # RESERVED_SLUGS: never an imported slug
 from sbuv_site.yamltext import INVISIBLE
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -31,6 +32,7 @@ class ImportedPost:
     author: str | None
     slug: str | None  # written only when the old site had its own slug (WordPress)
     attention: tuple[str, ...]  # what an editor must look at, one reason each
+    aliases: tuple[str, ...] = ()  # the old addresses ('/2015/12/01/slug/', '/?p=12'): redirects
 
 
 def file_stem(text: str, fallback: str, attention: list[str]) -> str:
@@ -61,9 +63,29 @@ def render_post(post: ImportedPost) -> str:
         lines.append(_pair("author", post.author))
     if post.slug:
         lines.append(_pair("slug", post.slug))
+    if post.aliases:
+        lines.append(_pair("aliases", list(post.aliases)))
     lines.append(_pair("source", post.source))
     lines.append("---")
     return "\n".join(lines) + "\n\n" + post.body
+
+
+def old_addresses(addresses: list[str], attention: list[str]) -> tuple[str, ...]:
+    """The paths of a post's old addresses, as 'aliases:' takes them; an unusable one is said, not kept.
+
+    'https://blog.example/2015/12/01/slug/' gives '/2015/12/01/slug/'; 'https://blog.example/?p=12'
+    gives '/?p=12'. The host is dropped: the old blog's addresses are paths on this site now.
+    """
+    kept: list[str] = []
+    for address in addresses:
+        parts = urlsplit(address.strip())
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        problem = alias_problem(path)
+        if problem:
+            attention.append(f"old address {address!r} not kept as an alias: it {problem}")
+        elif path not in kept:
+            kept.append(path)
+    return tuple(kept)
 
 
 def _pair(key: str, value: str | list[str]) -> str:

@@ -6,14 +6,14 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
 
 from sbuv_site.errors import SiteError, raise_all
 from sbuv_site.importer.html_markdown import convert_html, title_text
 from sbuv_site.importer.mentions import find_municipalities
-from sbuv_site.importer.post_file import ImportedPost, file_stem
+from sbuv_site.importer.post_file import ImportedPost, file_stem, old_addresses
 from sbuv_site.importer.stated_dates import read_timestamp
 from sbuv_site.importer.wxr_xml import ItemFields, read_export_xml
 from sbuv_site.municipalities import Registry
@@ -63,7 +63,22 @@ def read_wxr(data: bytes, path: Path, registry: Registry) -> WxrExport:
     summary = ", ".join(parts) if parts else ""
     if comments:
         summary += ("; " if summary else "") + f"{comments} comment{'s' if comments != 1 else ''} dropped"
-    return WxrExport(tuple(posts), summary or None, tuple(xml.attention))
+    return WxrExport(_one_owner_each(posts), summary or None, tuple(xml.attention))
+
+
+def _one_owner_each(posts: list[ImportedPost]) -> tuple[ImportedPost, ...]:
+    """An old address goes to the first post that claims it: the build refuses one alias on two posts.
+
+    Real exports hold that: two published posts with one post_id and one '?p=' link.
+    """
+    owner: dict[str, str] = {}
+    kept: list[ImportedPost] = []
+    for post in posts:
+        mine = tuple(a for a in post.aliases if owner.setdefault(a, post.stem) == post.stem)
+        taken = [f"old address {a} is also the address of '{owner[a]}'; kept only there"
+                 for a in post.aliases if a not in mine]
+        kept.append(replace(post, aliases=mine, attention=(*post.attention, *taken)) if taken else post)
+    return tuple(kept)
 
 
 def _terms(fields: ItemFields, domain: str) -> list[str]:
@@ -127,6 +142,8 @@ def _post(fields: ItemFields, export: str, authors: Mapping[str, str], registry:
             attention.append(mentions.problem)
     creator = fields.get("dc", "creator").strip()
     link = fields.get("", "link").strip()
+    old = [link] if link.startswith(("http://", "https://", "/")) else []
+    aliases = old_addresses(old + ([f"/?p={post_id}"] if post_id.isdigit() else []), attention)
     return ImportedPost(
         origin=export,
         source=f"{WXR_SOURCE_PREFIX}{export}, post {post_id} ({_visible(old_slug) or stem})"
@@ -134,5 +151,5 @@ def _post(fields: ItemFields, export: str, authors: Mapping[str, str], registry:
         stem=stem, title=title, body=converted.markdown, date=stamp,
         draft=password or stamp is None, municipalities=tuple(dict.fromkeys(places)),
         tags=tuple(tags.values()), author=authors.get(creator, creator) or None,
-        slug=stem, attention=tuple(attention),
+        slug=stem, attention=tuple(attention), aliases=aliases,
     )
