@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sbuv_site.importer.post_file import ImportedPost, render_post, without_invisible
+from sbuv_site.importer.post_file import ImportedPost, one_owner_each, render_post, without_invisible
 from sbuv_site.load import read_source
 
 # Text as the importer makes it: one line, whitespace collapsed, anything else allowed.
@@ -79,3 +79,17 @@ def test_a_post_without_invisible_characters_is_left_as_it_is() -> None:
         origin="a.txt", source="x", stem="a", title="Besök i Umeå", body="Text.\tMed tabb.", date=None,
         draft=True, municipalities=(), tags=(), author=None, slug=None, attention=("no date",))
     assert without_invisible(post) is post
+
+
+def test_an_old_address_claimed_by_two_posts_of_one_run_stays_with_the_first() -> None:
+    def claimed(stem: str, *aliases: str) -> ImportedPost:
+        return ImportedPost(
+            origin=f"{stem}.xml", source=f"WordPress-export {stem}.xml, post 8", stem=stem, title=stem,
+            body="Text.", date="2016-01-01", draft=False, municipalities=(), tags=(), author=None,
+            slug=stem, attention=(), aliases=aliases)
+
+    first, second = one_owner_each([claimed("hello-world", "/?p=8", "/2016/01/hello/"),
+                                    claimed("hello-world", "/?p=8", "/2016/02/other/")])
+    assert first.aliases == ("/?p=8", "/2016/01/hello/") and first.attention == ()
+    assert second.aliases == ("/2016/02/other/",)  # a post of the same name elsewhere loses the shared one
+    assert second.attention == ("old address /?p=8 is also the address of 'hello-world'; kept only there",)

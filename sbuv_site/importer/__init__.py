@@ -17,7 +17,7 @@ from sbuv_site.importer.date_options import read_date_options
 from sbuv_site.importer.existing_posts import scan_existing
 from sbuv_site.importer.input_files import TEXT_PAGE, WXR_FILE, read_limited
 from sbuv_site.importer.placement import plan_files
-from sbuv_site.importer.post_file import ImportedPost, old_addresses, without_invisible
+from sbuv_site.importer.post_file import ImportedPost, old_addresses, one_owner_each, without_invisible
 from sbuv_site.importer.report import ImportReport, ReportEntry
 from sbuv_site.importer.saving import folder_problem, save_posts
 from sbuv_site.importer.wordpress_text import import_text_dump
@@ -143,4 +143,4 @@ def _read_inputs(paths: list[Path], dates: Mapping[str, date], errors: list[Site
                                        addresses.get(path.name)))
         except ValueError as exc:
             errors.append(SiteError(path, None, str(exc), "a saved page starts with the post's title"))
-    return [without_invisible(post) for post in posts], skipped, notes
+    return one_owner_each([without_invisible(post) for post in posts]), skipped, notes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -115,3 +116,19 @@ def without_invisible(post: ImportedPost) -> ImportedPost:
                    tags=tuple(clean(t) for t in post.tags),
                    attention=(*post.attention, f"invisible control characters removed ({names}): "
                               "check the text reads as intended"))
+
+
+def one_owner_each(posts: Sequence[ImportedPost]) -> list[ImportedPost]:
+    """An old address goes to the first post of the run that claims it; later claims are said, not kept.
+
+    The build refuses one alias on two posts, and real inputs hold that: two published posts with one
+    post_id in one export, and '/?p=8' in two exports of different blogs imported together.
+    """
+    owner: dict[str, int] = {}
+    kept: list[ImportedPost] = []
+    for index, post in enumerate(posts):
+        mine = tuple(a for a in post.aliases if owner.setdefault(a, index) == index)
+        taken = [f"old address {a} is also the address of '{posts[owner[a]].stem}'; kept only there"
+                 for a in post.aliases if a not in mine]
+        kept.append(replace(post, aliases=mine, attention=(*post.attention, *taken)) if taken else post)
+    return kept

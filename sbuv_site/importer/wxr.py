@@ -6,14 +6,14 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
 from sbuv_site.errors import SiteError, raise_all
 from sbuv_site.importer.html_markdown import convert_html, title_text
 from sbuv_site.importer.mentions import find_municipalities
-from sbuv_site.importer.post_file import ImportedPost, file_stem, old_addresses
+from sbuv_site.importer.post_file import ImportedPost, file_stem, old_addresses, one_owner_each
 from sbuv_site.importer.stated_dates import read_timestamp
 from sbuv_site.importer.wxr_xml import ItemFields, read_export_xml
 from sbuv_site.municipalities import Registry
@@ -63,22 +63,7 @@ def read_wxr(data: bytes, path: Path, registry: Registry) -> WxrExport:
     summary = ", ".join(parts) if parts else ""
     if comments:
         summary += ("; " if summary else "") + f"{comments} comment{'s' if comments != 1 else ''} dropped"
-    return WxrExport(_one_owner_each(posts), summary or None, tuple(xml.attention))
-
-
-def _one_owner_each(posts: list[ImportedPost]) -> tuple[ImportedPost, ...]:
-    """An old address goes to the first post that claims it: the build refuses one alias on two posts.
-
-    Real exports hold that: two published posts with one post_id and one '?p=' link.
-    """
-    owner: dict[str, str] = {}
-    kept: list[ImportedPost] = []
-    for post in posts:
-        mine = tuple(a for a in post.aliases if owner.setdefault(a, post.stem) == post.stem)
-        taken = [f"old address {a} is also the address of '{owner[a]}'; kept only there"
-                 for a in post.aliases if a not in mine]
-        kept.append(replace(post, aliases=mine, attention=(*post.attention, *taken)) if taken else post)
-    return tuple(kept)
+    return WxrExport(tuple(one_owner_each(posts)), summary or None, tuple(xml.attention))
 
 
 def _terms(fields: ItemFields, domain: str) -> list[str]:
