@@ -19,6 +19,12 @@ from markupsafe import Markup
 
 from sbuv_site import model
 from sbuv_site.dates import format_date_sv, to_rfc3339
+from sbuv_site.defaultfiles import (
+    LAYOUTS_FOLDER,
+    builtin_layout_shown,
+    builtin_layouts_folder,
+    read_builtin_layout,
+)
 from sbuv_site.errors import SiteError
 from sbuv_site.hosting import HEADERS_FILE, NGINX_FILE, headers_file, nginx_file
 from sbuv_site.markup import absolute_links
@@ -116,16 +122,16 @@ class _Renderer:
         try:
             return self.env.get_template(template).render(context).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
-            raise SiteError(_layout_path(self.env, exc.name or template), exc.lineno,
+            where = shown_layout_file(self.env, exc.filename) if exc.filename else None
+            raise SiteError(where or layout_source(self.env, exc.name or template), exc.lineno,
                             f"layout syntax error: {exc.message}",
                             "check the {% %} and {{ }} tags on this line") from None
         except jinja2.TemplateNotFound as exc:
-            raise SiteError(_layout_path(self.env, template), None, f"layout '{exc.name}' is missing",
-                            "restore it from the default layouts") from None
+            raise _missing_layout(exc, template, self.env) from None
         except jinja2.UndefinedError as exc:
             name, line = _template_frame(exc, self.env)
             message, hint = _explain_undefined(exc.message or "", template, context)
-            raise SiteError(name or _layout_path(self.env, template), line, message, hint) from None
+            raise SiteError(name or layout_source(self.env, template), line, message, hint) from None
 
     def jobs(self) -> Iterator[Job]:
         """Every page as a job to run later, in a fixed order, so the work can be split up."""
@@ -301,7 +307,7 @@ def _last_change(post: Post) -> str | None:
 
 
 class LayoutLoader(jinja2.FileSystemLoader):
-    """Loads layouts from a folder and knows how to name them in messages ('layouts/post.html').
+    """Loads the site's own layouts from its folder and names them in messages ('layouts/post.html').
 
     Reads through sitefiles, so a layout (or an `{% include %}`d file) that is a link out of
     the site, a FIFO or a device is a SiteError naming it, never read into a page.
@@ -323,20 +329,69 @@ class LayoutLoader(jinja2.FileSystemLoader):
         return text, filename, uptodate
 
 
-def _layout_path(env: jinja2.Environment, name: str) -> str:
+class BuiltinLoader(jinja2.BaseLoader):
+    """Loads the layouts the package ships: every one the site's layouts folder does not have."""
+
+    def __init__(self) -> None:
+        self.folder = str(PurePath(builtin_layouts_folder()))
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        found = read_builtin_layout(split_template_path(template))
+        if found is None:
+            raise jinja2.TemplateNotFound(template)
+        text, filename = found
+        return text, filename, lambda: True  # the package's files do not change during a build
+
+
+def _loaders(env: jinja2.Environment) -> list[jinja2.BaseLoader]:
     loader = env.loader
-    return f"{loader.label}/{name}" if isinstance(loader, LayoutLoader) else name
+    if isinstance(loader, jinja2.ChoiceLoader):
+        return list(loader.loaders)
+    return [loader] if loader is not None else []
+
+
+def _site_label(env: jinja2.Environment) -> str:
+    return next((ld.label for ld in _loaders(env) if isinstance(ld, LayoutLoader)), "layouts")
+
+
+def shown_layout_file(env: jinja2.Environment, filename: str) -> str | None:
+    """A layout's file name as messages show it: 'layouts/post.html' for the site's own,
+    '(built-in) sbuv_site/default_layouts/post.html' for the package's; None when neither."""
+    for loader in _loaders(env):
+        if isinstance(loader, LayoutLoader | BuiltinLoader) and filename.startswith(loader.folder + "/"):
+            name = filename[len(loader.folder) + 1:]
+            if isinstance(loader, LayoutLoader):
+                return f"{loader.label}/{name}"
+            return builtin_layout_shown(name)
+    return None
+
+
+def layout_source(env: jinja2.Environment, name: str) -> str:
+    """The file a layout name is read from, as messages show it: the site's own, else the built-in one."""
+    try:
+        filename = env.get_template(name).filename
+    except jinja2.TemplateNotFound:
+        filename = None
+    return (shown_layout_file(env, filename) if filename else None) or f"{_site_label(env)}/{name}"
+
+
+def _missing_layout(exc: jinja2.TemplateNotFound, template: str, env: jinja2.Environment) -> SiteError:
+    """A layout asked for by a name that is neither the site's nor built in: say where it was looked for."""
+    name = exc.name if isinstance(exc.name, str) else template
+    where, line = _template_frame(exc, env)
+    return SiteError(where or f"{_site_label(env)}/{name}", line,
+                     f"layout '{name}' is missing: there is no {_site_label(env)}/{name} "
+                     f"and no built-in layout {name}",
+                     "check the name in {% extends %} or {% include %}; the built-in layouts are "
+                     f"in sbuv_site/{LAYOUTS_FOLDER}/")
 
 
 def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str | None, int | None]:
     """The layout file and line where rendering failed, from Jinja's rewritten traceback."""
-    loader = env.loader
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith((".html", ".xml", ".svg")):
-            name = frame.filename
-            if isinstance(loader, LayoutLoader) and name.startswith(loader.folder + "/"):
-                name = f"{loader.label}/{name[len(loader.folder) + 1:]}"
-            return name, frame.lineno
+            return shown_layout_file(env, frame.filename) or frame.filename, frame.lineno
     return None, None
 
 
@@ -361,11 +416,13 @@ def _explain_undefined(text: str, template: str, context: Mapping[str, Any]) -> 
 def make_environment(layouts: str, label: str = "layouts", root: str | None = None) -> jinja2.Environment:
     """The Jinja environment: strict (a missing variable is an error), autoescaped HTML/XML/SVG.
 
-    Layouts are read only from inside root (the site), or from the layouts folder itself
-    when config.yaml puts it outside the site; without root, only from that folder.
+    A layout is the site's own when its layouts folder has it, else the built-in one, so a
+    site overrides single files and `{% extends %}`/`{% include %}` pick the site's version
+    first. The site's layouts are read only from inside root (the site), or from the layouts
+    folder itself when config.yaml puts it outside the site; without root, only from that folder.
     """
     env = jinja2.Environment(
-        loader=LayoutLoader(layouts, label, root),
+        loader=jinja2.ChoiceLoader([LayoutLoader(layouts, label, root), BuiltinLoader()]),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

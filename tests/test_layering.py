@@ -9,7 +9,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sbuv_site"
 
 # A module may import only modules listed before it (Zola's crate DAG).
 LAYERS = [
-    "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "sitefiles", "load",
+    "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "sitefiles", "defaultfiles",
+    "load",
     "validate", "sanitize", "markup", "urls", "hosting", "pagination", "statement", "related", "model",
     "mapgeometry",
     "visitmap", "sharing", "render", "parallel", "outputguard", "write", "build",
