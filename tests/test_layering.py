@@ -14,7 +14,7 @@ LAYERS = [
     "validate", "sanitize", "markup", "urls", "hosting", "pagination", "statement", "related", "model",
     "mapgeometry",
     "visitmap", "sharing", "render", "parallel", "outputguard", "write", "build",
-    "addresses", "check", "serve", "importer", "cli", "__main__",
+    "addresses", "check", "serve", "importer", "newsite", "cli", "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",
         "sanitize", "related", "sharing", "hosting"}
