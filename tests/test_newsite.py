@@ -21,6 +21,7 @@ from sbuv_site.load import load_sources
 from sbuv_site.municipalities import load_registry
 from tests.conftest import ROOT
 from tests.htmltree import parse_file
+from tests.test_bad_inputs import troubleshooting_patterns
 
 FILES = ["config.yaml", "content/posts/besok-i-umea.md", "content/pages/om-bloggen.md", ".gitignore"]
 NOT_EMPTY_HINT = ("  hint: init writes a new site only into an empty or new folder, and never over a file: "
@@ -176,3 +177,19 @@ def test_the_new_site_is_swedish_with_a_real_municipality_and_tags_as_a_list(tmp
     assert page.front.value["title"] == "Om bloggen"
     ignored = (site / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert {"output/", ".sbuv-cache/"} <= set(ignored)
+
+
+def test_every_init_message_has_a_troubleshooting_row(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "fil").write_text("x", encoding="utf-8")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "a").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(newsite, "create_file", lambda path, data: (_ for _ in ()).throw(FileExistsError()))
+    messages = []
+    for folder in ("fil", "full", "ny"):
+        with pytest.raises(newsite.SiteError) as caught:
+            newsite.init_site(tmp_path / folder)
+        messages.append(caught.value.message)
+    assert len(set(messages)) == 3
+    for message in messages:
+        assert any(p.search(message) for p in troubleshooting_patterns()), message
