@@ -14,13 +14,14 @@ from typing import TypeVar
 from markdown_it import MarkdownIt
 
 from sbuv_site.config import load_config
+from sbuv_site.layoutfiles import layout_source
 from sbuv_site.load import load_inputs
 from sbuv_site.markup import Rendered, make_markdown, render_markdown
 from sbuv_site.model import Site, build_site
 from sbuv_site.municipalities import load_registry
 from sbuv_site.outputguard import DEFAULT_WAIT, check_output_dir
 from sbuv_site.parallel import run_shared, split, worker_count
-from sbuv_site.render import OutputFile, layout_source, make_environment, render_site
+from sbuv_site.render import OutputFile, make_environment, render_site
 from sbuv_site.static import StaticFile, check_static_addresses
 from sbuv_site.validate import PageFields, PostFields, validate
 from sbuv_site.write import XML_SUFFIXES, check_well_formed, claim_output, write_output

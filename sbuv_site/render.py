@@ -3,34 +3,30 @@
 from __future__ import annotations
 
 import hashlib
-import posixpath
 import re
-import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from pathlib import PurePath
 from typing import Any
 
 import jinja2
-from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from sbuv_site import model
 from sbuv_site.dates import format_date_sv, to_rfc3339
-from sbuv_site.defaultfiles import (
-    LAYOUTS_FOLDER,
-    builtin_layout_shown,
-    builtin_layouts_folder,
-    read_builtin_layout,
-)
 from sbuv_site.errors import SiteError
 from sbuv_site.hosting import HEADERS_FILE, NGINX_FILE, headers_file, nginx_file
+from sbuv_site.layoutfiles import (
+    layout_loader,
+    layout_source,
+    missing_layout,
+    shown_layout_file,
+    template_frame,
+)
 from sbuv_site.markup import absolute_links
 from sbuv_site.model import NO_FURTHER_READING, Link, Place, Post, Redirect, Site, posts_count_sv
 from sbuv_site.sharing import PageMeta, page_meta, plain_text, post_meta
-from sbuv_site.sitefiles import Scope, read_layout
 from sbuv_site.static import StaticFile
 from sbuv_site.visitmap import PlaceFact, locator_svg, map_facts, visit_map_svg
 
@@ -127,9 +123,9 @@ class _Renderer:
                             f"layout syntax error: {exc.message}",
                             "check the {% %} and {{ }} tags on this line") from None
         except jinja2.TemplateNotFound as exc:
-            raise _missing_layout(exc, template, self.env) from None
+            raise missing_layout(exc, template, self.env) from None
         except jinja2.UndefinedError as exc:
-            name, line = _template_frame(exc, self.env)
+            name, line = template_frame(exc, self.env)
             message, hint = _explain_undefined(exc.message or "", template, context)
             raise SiteError(name or layout_source(self.env, template), line, message, hint) from None
 
@@ -306,95 +302,6 @@ def _last_change(post: Post) -> str | None:
     return moment.date().isoformat() if moment else None
 
 
-class LayoutLoader(jinja2.FileSystemLoader):
-    """Loads the site's own layouts from its folder and names them in messages ('layouts/post.html').
-
-    Reads through sitefiles, so a layout (or an `{% include %}`d file) that is a link out of
-    the site, a FIFO or a device is a SiteError naming it, never read into a page.
-    """
-
-    def __init__(self, folder: str, label: str, root: str | None = None) -> None:
-        super().__init__(folder)
-        self.folder = str(PurePath(self.searchpath[0]))
-        self.label = label.rstrip("/")
-        self.scope = Scope.for_folder(root or folder, folder)
-
-    def get_source(self, environment: jinja2.Environment,
-                   template: str) -> tuple[str, str, Callable[[], bool]]:
-        filename = posixpath.normpath(posixpath.join(self.folder, *split_template_path(template)))
-        found = read_layout(filename, f"{self.label}/{template}", self.scope)
-        if found is None:
-            raise jinja2.TemplateNotFound(template)
-        text, uptodate = found
-        return text, filename, uptodate
-
-
-class BuiltinLoader(jinja2.BaseLoader):
-    """Loads the layouts the package ships: every one the site's layouts folder does not have."""
-
-    def __init__(self) -> None:
-        self.folder = str(PurePath(builtin_layouts_folder()))
-
-    def get_source(self, environment: jinja2.Environment,
-                   template: str) -> tuple[str, str, Callable[[], bool]]:
-        found = read_builtin_layout(split_template_path(template))
-        if found is None:
-            raise jinja2.TemplateNotFound(template)
-        text, filename = found
-        return text, filename, lambda: True  # the package's files do not change during a build
-
-
-def _loaders(env: jinja2.Environment) -> list[jinja2.BaseLoader]:
-    loader = env.loader
-    if isinstance(loader, jinja2.ChoiceLoader):
-        return list(loader.loaders)
-    return [loader] if loader is not None else []
-
-
-def _site_label(env: jinja2.Environment) -> str:
-    return next((ld.label for ld in _loaders(env) if isinstance(ld, LayoutLoader)), "layouts")
-
-
-def shown_layout_file(env: jinja2.Environment, filename: str) -> str | None:
-    """A layout's file name as messages show it: 'layouts/post.html' for the site's own,
-    '(built-in) sbuv_site/default_layouts/post.html' for the package's; None when neither."""
-    for loader in _loaders(env):
-        if isinstance(loader, LayoutLoader | BuiltinLoader) and filename.startswith(loader.folder + "/"):
-            name = filename[len(loader.folder) + 1:]
-            if isinstance(loader, LayoutLoader):
-                return f"{loader.label}/{name}"
-            return builtin_layout_shown(name)
-    return None
-
-
-def layout_source(env: jinja2.Environment, name: str) -> str:
-    """The file a layout name is read from, as messages show it: the site's own, else the built-in one."""
-    try:
-        filename = env.get_template(name).filename
-    except jinja2.TemplateNotFound:
-        filename = None
-    return (shown_layout_file(env, filename) if filename else None) or f"{_site_label(env)}/{name}"
-
-
-def _missing_layout(exc: jinja2.TemplateNotFound, template: str, env: jinja2.Environment) -> SiteError:
-    """A layout asked for by a name that is neither the site's nor built in: say where it was looked for."""
-    name = exc.name if isinstance(exc.name, str) else template
-    where, line = _template_frame(exc, env)
-    return SiteError(where or f"{_site_label(env)}/{name}", line,
-                     f"layout '{name}' is missing: there is no {_site_label(env)}/{name} "
-                     f"and no built-in layout {name}",
-                     "check the name in {% extends %} or {% include %}; the built-in layouts are "
-                     f"in sbuv_site/{LAYOUTS_FOLDER}/")
-
-
-def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str | None, int | None]:
-    """The layout file and line where rendering failed, from Jinja's rewritten traceback."""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".xml", ".svg")):
-            return shown_layout_file(env, frame.filename) or frame.filename, frame.lineno
-    return None, None
-
-
 _NO_ATTRIBUTE = re.compile(r"'(?:[\w.]+\.)?(\w+) object' has no attribute '(\w+)'")
 _UNDEFINED = re.compile(r"'(\w+)' is undefined")
 
@@ -422,7 +329,7 @@ def make_environment(layouts: str, label: str = "layouts", root: str | None = No
     folder itself when config.yaml puts it outside the site; without root, only from that folder.
     """
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([LayoutLoader(layouts, label, root), BuiltinLoader()]),
+        loader=layout_loader(layouts, label, root),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

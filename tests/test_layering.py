@@ -13,7 +13,7 @@ LAYERS = [
     "load",
     "validate", "sanitize", "markup", "urls", "hosting", "pagination", "statement", "related", "model",
     "mapgeometry",
-    "visitmap", "sharing", "render", "parallel", "outputguard", "write", "build",
+    "visitmap", "sharing", "layoutfiles", "render", "parallel", "outputguard", "write", "build",
     "addresses", "check", "serve", "importer", "newsite", "cli", "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",
