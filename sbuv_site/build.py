@@ -7,12 +7,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from markdown_it import MarkdownIt
 
 from sbuv_site.config import load_config
+from sbuv_site.layoutfiles import layout_source
 from sbuv_site.load import load_inputs
 from sbuv_site.markup import Rendered, make_markdown, render_markdown
 from sbuv_site.model import Site, build_site
@@ -22,7 +24,7 @@ from sbuv_site.parallel import run_shared, split, worker_count
 from sbuv_site.render import OutputFile, make_environment, render_site
 from sbuv_site.static import StaticFile, check_static_addresses
 from sbuv_site.validate import PageFields, PostFields, validate
-from sbuv_site.write import check_well_formed, claim_output, write_output
+from sbuv_site.write import XML_SUFFIXES, check_well_formed, claim_output, write_output
 
 T = TypeVar("T")
 
@@ -82,7 +84,7 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
         files = _timed(clock, "render", lambda: sorted(run_shared(
             lambda k, n: render_site(site, env, static, epoch, (k, n)), workers), key=lambda f: f.relpath))
         check_static_addresses(static, [f.relpath for f in files], page_owner(site), config.static_dir)
-        made_by, copied = xml_sources(files, static, config.layouts_dir, config.static_dir)
+        made_by, copied = xml_sources(files, static, partial(layout_source, env), config.static_dir)
         _timed(clock, "check", lambda: check_well_formed(files, made_by, copied))  # feed, sitemap, SVG
         written = _timed(clock, "write", lambda: write_output(
             files, output, lock, mtime=epoch.timestamp() if epoch else None))
@@ -90,12 +92,16 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
                        files=written, posts=len(site.posts), timings=clock, notes=site.notes)
 
 
-def xml_sources(files: Sequence[OutputFile], static: Sequence[StaticFile], layouts_dir: str,
+def xml_sources(files: Sequence[OutputFile], static: Sequence[StaticFile], layout: Callable[[str], str],
                 static_dir: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Where each XML file comes from, for messages: its layout (atom.xml, sitemap.xml) or static file."""
-    copied = {f.relpath: f"{static_dir.rstrip('/')}/{f.relpath}" for f in static}
-    made_by = {f.relpath: f"{layouts_dir.rstrip('/')}/{f.relpath}" for f in files
-               if f.relpath not in copied and "/" not in f.relpath}  # the feed and sitemap layouts
+    """Where each XML file comes from, for messages: its layout (atom.xml, sitemap.xml) or static file.
+
+    layout names the file a layout is read from: the site's own or the built-in one.
+    """
+    copied = {f.relpath: f.shown(static_dir) for f in static}
+    made_by = {f.relpath: layout(f.relpath) for f in files
+               if f.relpath not in copied and "/" not in f.relpath
+               and f.relpath.endswith(XML_SUFFIXES)}  # the feed and sitemap layouts
     return made_by, copied
 
 

@@ -1,4 +1,4 @@
-"""Command line: build | serve | new | check | addresses | import; problems, never a traceback."""
+"""Command line: init | build | serve | new | check | addresses | import; problems, never a traceback."""
 
 from __future__ import annotations
 
@@ -27,6 +27,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, default=Path("."),
                         help="the site folder, holding config.yaml (default: this folder)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser("init", help="make a new site in a new folder",
+                               description="Write config.yaml (every setting, explained), one sample post, "
+                                           "one page and .gitignore into DIR, which must be new or empty. "
+                                           "The site builds at once with the built-in layouts.")
+    init.add_argument("dir", type=Path, metavar="DIR", help="the new site's folder")
 
     b = commands.add_parser("build", help="build the site into output/",
                             description="Build the whole site; output/ is replaced only if all went well.")
@@ -119,6 +125,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, root: Path) -> int:
+    if args.command == "init":
+        from sbuv_site.newsite import init_site
+        written = init_site(args.dir)
+        print(f"Made a new site in {args.dir}: {', '.join(written)}")
+        print(f"Next: set base_url and title in {args.dir / 'config.yaml'}, then "
+              f"sbuv-site --root {args.dir} build (or serve)")
+        return 0
     if args.command in ("build", "serve"):
         options = BuildOptions(drafts=args.drafts, future=args.future, output=args.output, force=args.force,
                                wait=args.wait)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from frontmatter.default_handlers import YAMLHandler
 
+from sbuv_site.defaultfiles import builtin_static, merge_static
 from sbuv_site.errors import SiteError, raise_all
 from sbuv_site.sitefiles import Scope, read_bounded, walk
 from sbuv_site.static import StaticFile
@@ -49,12 +50,15 @@ def load_sources(root: Path, content_dir: str) -> tuple[SourceDocument, ...]:
 
 def load_inputs(root: Path, content_dir: str,
                 static_dir: str) -> tuple[tuple[SourceDocument, ...], tuple[StaticFile, ...]]:
-    """Posts and pages, and the static files: the problems of both folders reported at once."""
+    """Posts and pages, and the static files: the problems of both folders reported at once.
+
+    The static files are the site's own and every built-in one it does not replace by path.
+    """
     errors: list[SiteError] = []
     documents = _read_sources(root, content_dir, errors)
     static = _read_static(root, static_dir, errors)
     raise_all(errors)
-    return documents, static
+    return documents, merge_static(static, builtin_static())
 
 
 def _read_sources(root: Path, content_dir: str, errors: list[SiteError]) -> tuple[SourceDocument, ...]:
@@ -141,7 +145,10 @@ def _leading_newlines(text: str) -> int:
 
 
 def load_static(root: Path, static_dir: str) -> tuple[StaticFile, ...]:
-    """Every file of the static folder (hidden files skipped), sorted by path; all errors at once."""
+    """Every file of the site's static folder (hidden files skipped), sorted by path; all errors at once.
+
+    Only the site's own files: `load_inputs` adds the built-in ones.
+    """
     errors: list[SiteError] = []
     files = _read_static(root, static_dir, errors)
     raise_all(errors)

@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import hashlib
-import posixpath
 import re
-import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from pathlib import PurePath
 from typing import Any
 
 import jinja2
-from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from sbuv_site import model
 from sbuv_site.dates import format_date_sv, to_rfc3339
 from sbuv_site.errors import SiteError
 from sbuv_site.hosting import HEADERS_FILE, NGINX_FILE, headers_file, nginx_file
+from sbuv_site.layoutfiles import (
+    layout_loader,
+    layout_source,
+    missing_layout,
+    shown_layout_file,
+    template_frame,
+)
 from sbuv_site.markup import absolute_links
 from sbuv_site.model import NO_FURTHER_READING, Link, Place, Post, Redirect, Site, posts_count_sv
 from sbuv_site.sharing import PageMeta, page_meta, plain_text, post_meta
-from sbuv_site.sitefiles import Scope, read_layout
 from sbuv_site.static import StaticFile
 from sbuv_site.visitmap import PlaceFact, locator_svg, map_facts, visit_map_svg
 
@@ -116,16 +118,16 @@ class _Renderer:
         try:
             return self.env.get_template(template).render(context).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
-            raise SiteError(_layout_path(self.env, exc.name or template), exc.lineno,
+            where = shown_layout_file(self.env, exc.filename) if exc.filename else None
+            raise SiteError(where or layout_source(self.env, exc.name or template), exc.lineno,
                             f"layout syntax error: {exc.message}",
                             "check the {% %} and {{ }} tags on this line") from None
         except jinja2.TemplateNotFound as exc:
-            raise SiteError(_layout_path(self.env, template), None, f"layout '{exc.name}' is missing",
-                            "restore it from the default layouts") from None
+            raise missing_layout(exc, template, self.env) from None
         except jinja2.UndefinedError as exc:
-            name, line = _template_frame(exc, self.env)
+            name, line = template_frame(exc, self.env)
             message, hint = _explain_undefined(exc.message or "", template, context)
-            raise SiteError(name or _layout_path(self.env, template), line, message, hint) from None
+            raise SiteError(name or layout_source(self.env, template), line, message, hint) from None
 
     def jobs(self) -> Iterator[Job]:
         """Every page as a job to run later, in a fixed order, so the work can be split up."""
@@ -300,46 +302,6 @@ def _last_change(post: Post) -> str | None:
     return moment.date().isoformat() if moment else None
 
 
-class LayoutLoader(jinja2.FileSystemLoader):
-    """Loads layouts from a folder and knows how to name them in messages ('layouts/post.html').
-
-    Reads through sitefiles, so a layout (or an `{% include %}`d file) that is a link out of
-    the site, a FIFO or a device is a SiteError naming it, never read into a page.
-    """
-
-    def __init__(self, folder: str, label: str, root: str | None = None) -> None:
-        super().__init__(folder)
-        self.folder = str(PurePath(self.searchpath[0]))
-        self.label = label.rstrip("/")
-        self.scope = Scope.for_folder(root or folder, folder)
-
-    def get_source(self, environment: jinja2.Environment,
-                   template: str) -> tuple[str, str, Callable[[], bool]]:
-        filename = posixpath.normpath(posixpath.join(self.folder, *split_template_path(template)))
-        found = read_layout(filename, f"{self.label}/{template}", self.scope)
-        if found is None:
-            raise jinja2.TemplateNotFound(template)
-        text, uptodate = found
-        return text, filename, uptodate
-
-
-def _layout_path(env: jinja2.Environment, name: str) -> str:
-    loader = env.loader
-    return f"{loader.label}/{name}" if isinstance(loader, LayoutLoader) else name
-
-
-def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str | None, int | None]:
-    """The layout file and line where rendering failed, from Jinja's rewritten traceback."""
-    loader = env.loader
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".xml", ".svg")):
-            name = frame.filename
-            if isinstance(loader, LayoutLoader) and name.startswith(loader.folder + "/"):
-                name = f"{loader.label}/{name[len(loader.folder) + 1:]}"
-            return name, frame.lineno
-    return None, None
-
-
 _NO_ATTRIBUTE = re.compile(r"'(?:[\w.]+\.)?(\w+) object' has no attribute '(\w+)'")
 _UNDEFINED = re.compile(r"'(\w+)' is undefined")
 
@@ -361,11 +323,13 @@ def _explain_undefined(text: str, template: str, context: Mapping[str, Any]) -> 
 def make_environment(layouts: str, label: str = "layouts", root: str | None = None) -> jinja2.Environment:
     """The Jinja environment: strict (a missing variable is an error), autoescaped HTML/XML/SVG.
 
-    Layouts are read only from inside root (the site), or from the layouts folder itself
-    when config.yaml puts it outside the site; without root, only from that folder.
+    A layout is the site's own when its layouts folder has it, else the built-in one, so a
+    site overrides single files and `{% extends %}`/`{% include %}` pick the site's version
+    first. The site's layouts are read only from inside root (the site), or from the layouts
+    folder itself when config.yaml puts it outside the site; without root, only from that folder.
     """
     env = jinja2.Environment(
-        loader=LayoutLoader(layouts, label, root),
+        loader=layout_loader(layouts, label, root),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

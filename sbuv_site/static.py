@@ -16,6 +16,11 @@ class StaticFile:
 
     relpath: str
     data: bytes
+    origin: str = ""  # how messages name a file not from the site's static folder ('(built-in) …')
+
+    def shown(self, folder: str) -> str:
+        """The file as messages name it: 'static/css/site.css', or its origin when it is built in."""
+        return self.origin or f"{folder.rstrip('/')}/{self.relpath}"
 
 
 def check_static_addresses(static: Sequence[StaticFile], outputs: Sequence[str],
@@ -36,9 +41,10 @@ def check_static_addresses(static: Sequence[StaticFile], outputs: Sequence[str],
         for parent in PurePosixPath(path).parents:
             folders.setdefault(parent.as_posix(), path)
     errors = []
-    hint = "rename or move the static file; the site makes that address itself"
     for file in static:
-        shown = f"{folder.rstrip('/')}/{file.relpath}"
+        shown = file.shown(folder)
+        hint = ("give that page another address (slug or alias); layouts link the built-in file by its path"
+                if file.origin else "rename or move the static file; the site makes that address itself")
         above = [p.as_posix() for p in PurePosixPath(file.relpath).parents if p.as_posix() in made]
         if counts[file.relpath] > 1:
             errors.append(SiteError(shown, None, f"static file has the address of {owner(file.relpath)}, "

@@ -23,17 +23,30 @@ base_url: https://example.org/
 """
 
 
+BUILTIN_LAYOUTS = ROOT / "sbuv_site" / "default_layouts"
+BUILTIN_STATIC = ROOT / "sbuv_site" / "default_static"
+
+
 def add_layouts_and_static(site: Path) -> Path:
-    """Copy the repository's layouts/ and static/ into a site: config may only name folders inside it."""
-    for folder in ("layouts", "static"):
-        shutil.copytree(ROOT / folder, site / folder, dirs_exist_ok=True)
+    """Copy the built-in layouts and static files into a site's layouts/ and static/, as a site
+    that overrides every one of them would have them (sites need none of their own)."""
+    shutil.copytree(BUILTIN_LAYOUTS, site / "layouts", dirs_exist_ok=True)
+    shutil.copytree(BUILTIN_STATIC, site / "static", dirs_exist_ok=True)
     return site
 
 
+def override_layout(site: Path, name: str) -> Path:
+    """Copy one built-in layout into the site's layouts/, to be edited there; returns its path."""
+    target = site / "layouts" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(BUILTIN_LAYOUTS / name, target)
+    return target
+
+
 def write_site(root: Path, files: dict[str, str], config: str | None = None) -> Path:
-    """Write a throwaway site: the repository's layouts and static files, config.yaml (base
-    config plus extra lines) and the given files."""
-    add_layouts_and_static(root)
+    """Write a throwaway site: config.yaml (base config plus extra lines) and the given files;
+    its layouts and static files are the built-in ones unless files holds its own."""
+    root.mkdir(parents=True, exist_ok=True)
     (root / "config.yaml").write_text(BASE_CONFIG + textwrap.dedent(config or ""), encoding="utf-8")
     for name, text in files.items():
         path = root / name
@@ -59,10 +72,10 @@ def post(title: str, date: str, body: str = "Text.", **fields: str) -> str:
 
 
 def build_fixture(name: str, out: Path, **options: object) -> Path:
-    """Build a copy of a committed fixture site (with the repository's layouts) into out."""
+    """Build a copy of a committed fixture site (with the built-in layouts) into out."""
     site = out.parent / f"{out.name}-site"
     shutil.copytree(FIXTURES / "sites" / name, site)
-    build(add_layouts_and_static(site), BuildOptions(output=out, now=NOW, **options))  # type: ignore[arg-type]
+    build(site, BuildOptions(output=out, now=NOW, **options))  # type: ignore[arg-type]
     return out
 
 
@@ -74,11 +87,11 @@ def full_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def copy_fixture(tmp_path: Path) -> Callable[[str], Path]:
-    """A writable copy of a fixture site, with the repository's layouts and static files."""
+    """A writable copy of a fixture site (which uses the built-in layouts and static files)."""
 
     def make(name: str) -> Path:
         target = tmp_path / name
         shutil.copytree(FIXTURES / "sites" / name, target)
-        return add_layouts_and_static(target)
+        return target
 
     return make

@@ -72,18 +72,14 @@ def load_expected(case: str) -> dict[str, Any]:
 
 
 def make_site(case: str, target: Path) -> Path:
-    """Copy a case into target: the repo's layouts and static files, then the case's own files."""
+    """Copy a case into target: its own files (layouts and static files are built in unless it has them)."""
     expected = load_expected(case)
     site = target / "site"
-    shutil.copytree(ROOT / "layouts", site / "layouts")
-    shutil.copytree(ROOT / "static", site / "static")
-    shutil.copytree(CORPUS / case, site, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.yaml"))
+    shutil.copytree(CORPUS / case, site, ignore=shutil.ignore_patterns("expected.yaml"))
     if not (site / "config.yaml").exists():
-        config = BASE_CONFIG.replace(str(ROOT / "layouts"), "layouts").replace(str(ROOT / "static"), "static")
-        (site / "config.yaml").write_text(config, encoding="utf-8")
+        (site / "config.yaml").write_text(BASE_CONFIG, encoding="utf-8")
     for link, points_to in (expected.get("symlinks") or {}).items():
         (site / link).parent.mkdir(parents=True, exist_ok=True)
-        (site / link).unlink(missing_ok=True)  # a copied layout or static file the link replaces
         (site / link).symlink_to(points_to)
     generated = expected.get("generate")
     if generated:

@@ -8,7 +8,6 @@ import pytest
 
 from sbuv_site.check import check_site, normalize_path, split_srcset
 from sbuv_site.cli import main
-from tests.conftest import add_layouts_and_static
 
 
 def page(body: str, *, html: str = '<html lang="sv">', head: str = "<title>Sida</title>") -> str:
@@ -305,7 +304,6 @@ def test_the_cli_prints_each_problem_and_exits_1(tmp_path: Path,
 def test_a_freshly_built_site_passes_the_check(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "content/posts").mkdir(parents=True)
-    add_layouts_and_static(site)
     (site / "config.yaml").write_text("base_url: https://example.org/\n", encoding="utf-8")
     (site / "content/posts/x.md").write_text(
         "---\ntitle: Besök i Umeå\ndate: 2015-12-01\nmunicipality: Umeå\ntags: [a]\n---\n\n"

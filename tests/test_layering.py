@@ -9,11 +9,12 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sbuv_site"
 
 # A module may import only modules listed before it (Zola's crate DAG).
 LAYERS = [
-    "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "sitefiles", "load",
+    "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "sitefiles", "defaultfiles",
+    "load",
     "validate", "sanitize", "markup", "urls", "hosting", "pagination", "statement", "related", "model",
     "mapgeometry",
-    "visitmap", "sharing", "render", "parallel", "outputguard", "write", "build",
-    "addresses", "check", "serve", "importer", "cli", "__main__",
+    "visitmap", "sharing", "layoutfiles", "render", "parallel", "outputguard", "write", "build",
+    "addresses", "check", "serve", "importer", "newsite", "cli", "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",
         "sanitize", "related", "sharing", "hosting"}

@@ -9,7 +9,7 @@ import pytest
 from sbuv_site.build import BuildOptions, build
 from sbuv_site.errors import SiteError
 from sbuv_site.parallel import run_shared, split, worker_count
-from tests.conftest import NOW, post
+from tests.conftest import NOW, override_layout, post
 from tests.test_write import tree
 
 
@@ -38,7 +38,7 @@ def test_two_worker_build_is_byte_identical_to_one_worker_build(scratch_site, tm
 
 def test_a_layout_error_in_a_worker_is_reported_like_in_one_process(scratch_site) -> None:  # type: ignore[no-untyped-def]
     site = scratch_site({"content/posts/a.md": post("A", "2016-01-01")})
-    post_layout = site / "layouts/post.html"  # scratch sites have their own copy of the layouts
+    post_layout = override_layout(site, "post.html")
     post_layout.write_text(post_layout.read_text().replace("{{ post.title }}", "{{ post.writer }}", 1))
     with pytest.raises(SiteError) as caught:
         build(site, BuildOptions(now=NOW, workers=2))

@@ -8,7 +8,6 @@ regression fails the test instead of hanging the suite.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import stat
@@ -52,9 +51,8 @@ def problems(call: Callable[[], object]) -> list[str]:
 
 
 def site(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
-    """A site whose static/ holds only what the test puts there (write_site copies the repository's)."""
-    root = tmp_path / "site"
-    shutil.rmtree(write_site(root, {}) / "static")
+    """A site whose static/ holds only what the test puts there."""
+    root = write_site(tmp_path / "site", {})
     for name, text in {"content/posts/besok.md": GOOD, **(files or {})}.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")

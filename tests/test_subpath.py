@@ -95,11 +95,11 @@ def test_feed_content_of_the_own_site_has_absolute_addresses(own_site: Path) -> 
 
 def test_check_fails_naming_base_url_on_a_link_outside_the_base_path(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    site = write_site(tmp_path / "site", {"content/posts/besok.md": post("Besök", "2015-12-01", "Text.")})
+    site = write_site(tmp_path / "site", {
+        "content/posts/besok.md": post("Besök", "2015-12-01", "Text."),
+        "static/gammal.html": '<!DOCTYPE html>\n<html lang="sv">\n<head><title>Gammal</title></head>\n'
+                              '<body><h1>Gammal</h1>\n<a href="/karta/">Kartan</a>\n</body>\n</html>\n'})
     (site / "config.yaml").write_text(f"title: Testbloggen\nbase_url: {BASE}\n", encoding="utf-8")
-    (site / "static" / "gammal.html").write_text(
-        '<!DOCTYPE html>\n<html lang="sv">\n<head><title>Gammal</title></head>\n<body><h1>Gammal</h1>\n'
-        '<a href="/karta/">Kartan</a>\n</body>\n</html>\n', encoding="utf-8")
     assert main(["--root", str(site), "build"]) == 0
     capsys.readouterr()
     assert main(["--root", str(site), "check"]) == 1

@@ -19,7 +19,7 @@ from sbuv_site.visitmap import (
     _label_position,
     hit_areas,
 )
-from tests.conftest import ROOT
+from tests.conftest import BUILTIN_STATIC
 from tests.htmltree import Node, parse_file
 
 # The visits the real site lists (config.yaml), with the close pairs Tyresö/Haninge (8 px apart on a
@@ -224,6 +224,6 @@ def test_the_map_box_gets_its_shape_from_the_stylesheet_not_a_style_attribute(fu
     """The Content-Security-Policy (style-src 'self') refuses style attributes: site.css holds the ratio."""
     assert map_svg(full_site).get("style") is None
     _, _, w, h = load_registry().view_box
-    css = (ROOT / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    css = (BUILTIN_STATIC / "css" / "site.css").read_text(encoding="utf-8")
     rule = re.search(r"^\.visit-map \{[^}]*aspect-ratio: (\d+) / (\d+);", css, re.MULTILINE)
     assert rule and (int(rule.group(1)), int(rule.group(2))) == (w, h)

@@ -178,6 +178,7 @@ def test_new_under_a_real_file_size_limit_leaves_no_half_written_post(site: Path
 
 def test_a_static_file_that_is_not_well_formed_xml_is_named_at_its_line(
         site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (site / "static").mkdir(exist_ok=True)
     (site / "static/logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg">\n<g>\n</svg>\n',
                                           encoding="utf-8")
     lines = failed_build(site, capsys)
