@@ -48,8 +48,10 @@ def test_tags_as_one_text_with_commas_is_an_error_with_the_list_as_hint() -> Non
 
 def test_a_comma_inside_a_list_item_is_named_at_the_item_line() -> None:
     (problem,) = problems_of(HEAD + "tags:\n  - barnrätt\n  - samverkan,kompetens\n")
-    assert (problem.line, problem.message) == (6, "tag 'samverkan,kompetens' holds a comma, so it would be one tag")
-    assert problem.hint == "write the tags as a list, one item per tag: tags: [barnrätt, samverkan, kompetens]"
+    assert problem.line == 6
+    assert problem.message == "tag 'samverkan,kompetens' holds a comma, so it would be one tag"
+    assert problem.hint == ("write the tags as a list, one item per tag: "
+                            "tags: [barnrätt, samverkan, kompetens]")
 
 
 def test_a_lone_comma_still_gets_a_usable_example() -> None:
