@@ -16,6 +16,15 @@ from sbuv_site.load import read_source
 from sbuv_site.validate import NEW_POST_PLACEHOLDER
 from tests.conftest import post
 from tests.htmltree import parse_file
+from tests.test_bad_inputs import SUMMARY, troubleshooting_patterns
+
+
+def assert_explained(err: str) -> None:
+    """Every message printed (hints and the summary line aside) has a row in README's Troubleshooting."""
+    for line in err.splitlines():
+        if line.startswith("  hint: ") or SUMMARY.match(line):
+            continue
+        assert any(p.search(line) for p in troubleshooting_patterns()), f"README does not explain {line!r}"
 
 
 def test_new_writes_a_draft_that_build_leaves_out_and_serve_shows(
@@ -28,6 +37,7 @@ def test_new_writes_a_draft_that_build_leaves_out_and_serve_shows(
     assert path == site / "content/posts/besok-i-umea.md"
     assert err == (f"note: {path} is a draft: 'sbuv-site serve' shows it; "
                    "remove the line 'draft: true' to publish it\n")
+    assert_explained(err)
     doc = read_source(path.read_bytes(), Path("x.md"), "posts")
     today = datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
     assert doc.front.value == {"title": "Besök i Umeå", "date": today, "municipality": "Umeå",
@@ -61,12 +71,14 @@ def test_new_publish_writes_a_post_the_build_refuses_until_its_text_is_written(
     assert "draft" not in read_source(text.encode(), Path("x.md"), "posts").front.value
     line = text.splitlines().index(NEW_POST_PLACEHOLDER) + 1
     assert main(["--root", str(site), "build"]) == 1
-    assert capsys.readouterr().err == (
+    err = capsys.readouterr().err
+    assert err == (
         f"content/posts/besok-i-kalix.md:{line}: the post still holds the placeholder text that "
         "'sbuv-site new' wrote\n"
         "  hint: replace that line with the post's own text, or set 'draft: true' to keep the post "
         "out of the site\n"
         "1 problem; nothing was written.\n")
+    assert_explained(err)
     path.write_text(text.replace(NEW_POST_PLACEHOLDER, "Samordnaren besökte Kalix."), encoding="utf-8")
     assert main(["--root", str(site), "build"]) == 0
 
