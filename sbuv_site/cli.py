@@ -13,10 +13,11 @@ import yaml
 from sbuv_site import __version__
 from sbuv_site.build import BuildOptions, build
 from sbuv_site.config import load_config
-from sbuv_site.errors import SiteError, flatten
+from sbuv_site.errors import SiteError, flatten, problem_count
 from sbuv_site.municipalities import LookupProblem, load_registry
 from sbuv_site.outputguard import DEFAULT_WAIT, disk_problem
 from sbuv_site.slugs import slugify
+from sbuv_site.validate import NEW_POST_PLACEHOLDER
 from sbuv_site.write import create_file
 
 
@@ -36,22 +37,32 @@ def _parser() -> argparse.ArgumentParser:
 
     b = commands.add_parser("build", help="build the site into output/",
                             description="Build the whole site; output/ is replaced only if all went well.")
-    _build_flags(b)
+    _build_flags(b, drafts_by_default=False)
+    talk = b.add_mutually_exclusive_group()
+    talk.add_argument("--quiet", "-q", action="store_true",
+                      help="print nothing but problems (no summary, no notes)")
+    talk.add_argument("--verbose", "-v", action="store_true",
+                      help="after the summary, print the time of each stage of the build")
 
     s = commands.add_parser("serve", help="preview with live reload",
                             description="Build, serve output/ and rebuild when content, layouts, "
-                                        "static files or config.yaml change.")
-    _build_flags(s)
+                                        "static files or config.yaml change. Drafts are shown, "
+                                        "marked 'Utkast', unless --no-drafts.")
+    _build_flags(s, drafts_by_default=True)
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
 
-    n = commands.add_parser("new", help="start a new post", description="Write a post skeleton with "
+    n = commands.add_parser("new", help="start a new post", description="Write a draft post with "
                             "today's date into content/posts/ and print its path.")
     n.add_argument("title", help="the post's title, in quotes")
     n.add_argument("--municipality", action="append", default=[],
                    help="municipality the post is about (repeat for several)")
     n.add_argument("--tags", default="", help="comma-separated tags, e.g. samverkan,kompetens")
-    n.add_argument("--draft", action="store_true", help="mark the post as a draft")
+    state = n.add_mutually_exclusive_group()
+    state.add_argument("--draft", action="store_true",
+                       help="mark the post 'draft: true' (the default): serve shows it, build leaves it out")
+    state.add_argument("--publish", action="store_true",
+                       help="write a post without 'draft: true', published by the next build")
 
     c = commands.add_parser("check", help="check a built site's links, feed and pages",
                             description="Verify output/: internal links and assets resolve, feed and "
@@ -78,8 +89,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _build_flags(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
+def _build_flags(sub: argparse.ArgumentParser, drafts_by_default: bool) -> None:
+    if drafts_by_default:  # the preview shows the editor's drafts, as `hugo server -D` does
+        drafts = sub.add_mutually_exclusive_group()
+        drafts.add_argument("--drafts", action="store_true", default=True,
+                            help="include posts marked draft: true (the default for serve)")
+        drafts.add_argument("--no-drafts", dest="drafts", action="store_false",
+                            help="leave drafts out, as the published site does")
+    else:
+        sub.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
     sub.add_argument("--future", action="store_true", help="include posts dated in the future")
     sub.add_argument("--output", type=Path, default=None, help="build into DIR instead of output/")
     sub.add_argument("--force", action="store_true",
@@ -119,8 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise  # not the editor's problem: a bug, which keeps its traceback
         for problem in problems:
             print(problem.format(), file=sys.stderr)
-        if len(problems) > 1:
-            print(f"{len(problems)} problems; nothing was written.", file=sys.stderr)
+        print(f"{problem_count(len(problems))}; nothing was written.", file=sys.stderr)
         return 1
 
 
@@ -139,12 +156,21 @@ def _run(args: argparse.Namespace, root: Path) -> int:
             from sbuv_site.serve import serve
             return serve(root, options, host=args.host, port=args.port)
         report = build(root, options)
-        for note in report.notes:
-            print(f"note: {note}", file=sys.stderr)
-        print(report.summary())
+        if not args.quiet:
+            for note in report.notes:
+                print(f"note: {note}", file=sys.stderr)
+            print(report.summary())
+        if args.verbose:
+            for stage, seconds in report.timings.items():
+                print(f"  {stage:<10} {seconds * 1000:7.0f} ms")
         return 0
     if args.command == "new":
-        print(new_post(root, args.title, args.municipality, args.tags, args.draft))
+        draft = not args.publish
+        path = new_post(root, args.title, args.municipality, args.tags, draft)
+        print(path)
+        if draft:
+            print(f"note: {path} is a draft: 'sbuv-site serve' shows it; remove the line 'draft: true' "
+                  "to publish it", file=sys.stderr)
         return 0
     if args.command == "check":
         from sbuv_site.addresses import MANIFEST, missing_addresses
@@ -156,7 +182,7 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
-            print(f"{len(problems)} problems in {output}", file=sys.stderr)
+            print(f"{problem_count(len(problems))} in {output}", file=sys.stderr)
             return 1
         print(f"{output}: all links, feed, sitemap and pages are fine")
         return 0
@@ -177,8 +203,12 @@ def _run(args: argparse.Namespace, root: Path) -> int:
     raise AssertionError(args.command)
 
 
-def new_post(root: Path, title: str, municipalities: Sequence[str], tags: str, draft: bool) -> Path:
-    """Write a post skeleton dated today (in the blog's zone); never overwrite an existing file."""
+def new_post(root: Path, title: str, municipalities: Sequence[str], tags: str, draft: bool = True) -> Path:
+    """Write a post skeleton dated today (in the blog's zone); never overwrite an existing file.
+
+    A draft by default, so the placeholder text is never published by accident: the build
+    refuses a published post that still holds it.
+    """
     config = load_config(root)
     registry = load_registry()
     names = []
@@ -199,7 +229,7 @@ def new_post(root: Path, title: str, municipalities: Sequence[str], tags: str, d
     path = root / config.content_dir / "posts" / f"{slugify(title)}.md"
     text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=None)
     text = text.replace(f"date: '{today.isoformat()}'", f"date: {today.isoformat()}")
-    skeleton = f"---\n{text}---\n\nSkriv inlägget här. Första stycket blir sammanfattningen.\n"
+    skeleton = f"---\n{text}---\n\n{NEW_POST_PLACEHOLDER}\n"
     try:
         create_file(path, skeleton.encode("utf-8"))  # whole or not at all, never over a file
     except FileExistsError:

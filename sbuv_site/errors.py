@@ -66,6 +66,11 @@ def raise_all(errors: Sequence[SiteError]) -> None:
         raise ExceptionGroup(f"{len(errors)} problems", list(errors))
 
 
+def problem_count(count: int) -> str:
+    """'1 problem', '3 problems': the count in the summary line under every list of problems."""
+    return f"{count} problem{'' if count == 1 else 's'}"
+
+
 def flatten(exc: BaseException) -> list[SiteError]:
     """All SiteErrors inside an exception or exception group, sorted for printing."""
     if isinstance(exc, SiteError):

@@ -9,6 +9,8 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from urllib.parse import unquote
 
+import yaml
+
 from sbuv_site.config import link_problem
 from sbuv_site.dates import UNKNOWN_DATE, DateError, PostDate, parse_datetime, parse_post_date
 from sbuv_site.errors import SiteError, did_you_mean, raise_all
@@ -23,6 +25,8 @@ PAGE_KEYS = ("title", "summary", "slug", "draft", "updated", "menu", "aliases")
 RESERVED_SLUGS = frozenset({"taggar", "kommuner", "arkiv", "karta", "sida", "static", "css", "utkast",
                             "atom.xml", "sitemap.xml", "robots.txt", "404", "prenumerera"})
 MAX_TITLE = 300
+# The text `sbuv-site new` puts in a post's body; a published post that still holds it is an error.
+NEW_POST_PLACEHOLDER = "Skriv inlägget här. Första stycket blir sammanfattningen."
 _WORDPRESS_ID = re.compile(r"p=[0-9]+")
 
 
@@ -246,10 +250,18 @@ class _Checker:
                       "write e.g. 'municipality: Umeå' or 'municipality: [Haninge, Kalix]'")
             return ()
         found: list[Municipality] = []
-        for name in names:
+        for index, name in enumerate(names):
             try:
                 place = registry.lookup(name, aliases)
             except LookupProblem as exc:
+                if "," in name:  # 'Haninge, Kalix': two names written as one text
+                    at = (index,) if isinstance(value, list) else ()
+                    self.errors.append(SiteError(
+                        self.doc.path, self.doc.front.line("municipality", *at),
+                        f"municipality {shown(name)} holds a comma, so it is read as one name",
+                        "write several municipalities as a list: municipality: "
+                        + flow_list(self._names_in(names, registry, aliases))))
+                    continue
                 hint = exc.hint
                 if name.strip().isdigit() and len(name.strip()) != 4:
                     hint = "an SCB code has four digits, from 0114 to 2584 (e.g. 1480 for Göteborg)"
@@ -258,6 +270,30 @@ class _Checker:
             if place not in found:
                 found.append(place)
         return tuple(found)
+
+    @staticmethod
+    def _names_in(names: Sequence[str], registry: Registry, aliases: Mapping[str, str]) -> list[str]:
+        """The names inside comma-joined texts, as SCB writes them where known, for a hint."""
+        found: list[str] = []
+        for part in (part.strip() for name in names for part in name.split(",")):
+            if part:
+                try:
+                    part = registry.lookup(part, aliases).name
+                except LookupProblem:
+                    pass
+                found.append(part)
+        return list(dict.fromkeys(found))
+
+    def placeholder(self) -> None:
+        """A published post must not still say what `sbuv-site new` wrote for the editor to replace."""
+        for offset, line in enumerate(self.doc.body.splitlines()):
+            if NEW_POST_PLACEHOLDER in line:
+                self.errors.append(SiteError(
+                    self.doc.path, self.doc.body_line + offset,
+                    "the post still holds the placeholder text that 'sbuv-site new' wrote",
+                    "replace that line with the post's own text, "
+                    "or set 'draft: true' to keep the post out of the site"))
+                return
 
     def _codes_as_written(self, value: object) -> object:
         """SCB codes as the editor wrote them: YAML reads 'municipality: 0114' as the number 76."""
@@ -276,6 +312,18 @@ class _Checker:
             self.fail("tags", f"'tags' must be a list of words, not {type_name(value)}",
                       "write e.g. 'tags: [samverkan, kompetens]' (numbers in quotes)")
             return ()
+        split = [part.strip() for name in names for part in name.split(",") if part.strip()]
+        before = len(self.errors)
+        for index, name in enumerate(names):
+            if "," in name:  # 'tags: samverkan, kompetens' would be the one tag 'samverkan, kompetens'
+                at = (index,) if isinstance(value, list) else ()
+                self.errors.append(SiteError(
+                    self.doc.path, self.doc.front.line("tags", *at),
+                    f"tag {shown(name)} holds a comma, so it would be one tag",
+                    "write the tags as a list, one item per tag: tags: "
+                    + (flow_list(list(dict.fromkeys(split))) if split else "[samverkan, kompetens]")))
+        if len(self.errors) > before:
+            return ()
         cleaned = tuple(dict.fromkeys(name.strip() for name in names if name.strip()))
         for name in cleaned:
             if not slugify(name, fallback=""):
@@ -288,6 +336,8 @@ class _Checker:
         draft = self.flag("draft")
         self.flag("edited")  # an imported post changed by hand: for the importer, not shown
         when = self.post_date(zone, required=not draft)
+        if not draft:
+            self.placeholder()
         fields = dict(
             updated=self.moment("updated", zone),
             municipalities=self.municipalities(registry, aliases),
@@ -327,6 +377,12 @@ class _Checker:
         return PageFields(self.doc.path, title, summary, slug, draft, updated,
                           menu if isinstance(menu, int) else None, self.doc.body,
                           self.doc.body_line, slug_line, aliases)
+
+
+def flow_list(items: Sequence[str]) -> str:
+    """Items as a one-line YAML list ('[samverkan, kompetens]'), quoted only where YAML needs it."""
+    return str(yaml.safe_dump(list(items), default_flow_style=True, allow_unicode=True,
+                              width=1_000_000)).strip()
 
 
 def alias_problem(path: str) -> str | None:

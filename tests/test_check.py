@@ -298,7 +298,7 @@ def test_the_cli_prints_each_problem_and_exits_1(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     output = write_output(tmp_path, {"index.html": page("<p>x</p>")})
     assert main(["--root", str(tmp_path), "check", "--output", str(output)]) == 1
-    assert capsys.readouterr().err == f"index.html: no <h1>\n1 problems in {output}\n"
+    assert capsys.readouterr().err == f"index.html: no <h1>\n1 problem in {output}\n"
 
 
 def test_a_freshly_built_site_passes_the_check(tmp_path: Path) -> None:

@@ -216,6 +216,7 @@ def test_the_command_line_prints_a_full_disk_as_one_problem(
     assert captured.err.splitlines() == [
         f"{posts / 'kalix.md'}: cannot write the post: No space left on device; no post was written",
         "  hint: the disk is full: free some space, then import again",
+        "1 problem; nothing was written.",
     ]
     assert contents(posts) == before
 

@@ -82,7 +82,7 @@ def test_a_fifo_among_the_posts_is_refused_without_opening_it(
     code, err = build(root, capsys)
     assert code == 1
     assert err == ("content/posts/ror.md: not an ordinary file: it is a named pipe (FIFO)\n"
-                   f"{ORDINARY_HINT}\n")
+                   f"{ORDINARY_HINT}\n1 problem; nothing was written.\n")
 
 
 def test_a_fifo_in_static_and_a_link_to_one_are_refused(tmp_path: Path,

@@ -109,7 +109,7 @@ def test_check_fails_naming_base_url_on_a_link_outside_the_base_path(
         "  hint: write /blogg/karta/ or a relative link in the layout or static file that has it "
         "(links in posts get /blogg/ by themselves); if the site is published elsewhere, correct "
         "base_url in config.yaml and build again",
-        f"1 problems in {site / 'output'}",
+        f"1 problem in {site / 'output'}",
     ]
 
 

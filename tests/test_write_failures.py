@@ -73,7 +73,8 @@ def test_a_full_disk_while_writing_names_the_file_and_keeps_output(
     lines = failed_build(site, capsys)
     assert lines == [f"{site}/output/atom.xml: cannot write the built file: No space left on device",
                      "  hint: the disk is full: free some space and try again; "
-                     "the output folder was left as it was"]
+                     "the output folder was left as it was",
+                     "1 problem; nothing was written."]
 
 
 def test_a_refused_folder_inside_the_staging_folder_is_named_as_in_output(
@@ -153,7 +154,8 @@ def test_new_on_a_full_disk_leaves_no_half_written_post(
     err = capsys.readouterr().err
     assert err == (f"{site}/content/posts/besok-i-umea.md: cannot write the new file: "
                    "No space left on device\n"
-                   "  hint: the disk is full: free some space and try again; no file was written\n")
+                   "  hint: the disk is full: free some space and try again; no file was written\n"
+                   "1 problem; nothing was written.\n")
     assert sorted(p.name for p in (site / "content/posts").iterdir()) == before
 
 
