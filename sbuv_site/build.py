@@ -92,10 +92,13 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
 
 def xml_sources(files: Sequence[OutputFile], static: Sequence[StaticFile], layouts_dir: str,
                 static_dir: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Where each XML file comes from, for messages: its layout (atom.xml, sitemap.xml) or static file."""
+    """Where each XML file comes from, for messages: its layout (atom.xml, sitemap.xml) or static file.
+
+    A made XML file is named for its layout: kommuner/umea/atom.xml comes from atom.xml.
+    """
     copied = {f.relpath: f"{static_dir.rstrip('/')}/{f.relpath}" for f in static}
-    made_by = {f.relpath: f"{layouts_dir.rstrip('/')}/{f.relpath}" for f in files
-               if f.relpath not in copied and "/" not in f.relpath}  # the feed and sitemap layouts
+    made_by = {f.relpath: f"{layouts_dir.rstrip('/')}/{f.relpath.rsplit('/', 1)[-1]}" for f in files
+               if f.relpath not in copied}  # the feeds and the sitemap
     return made_by, copied
 
 
@@ -116,6 +119,9 @@ def page_owner(site: Site) -> Callable[[str], str]:
              urls.sitemap(): "the sitemap", urls.robots(): "robots.txt", urls.not_found(): "the 404 page",
              urls.archive(): "the archive", urls.tags(): "the tag index",
              urls.municipalities(): "the municipality list"}
+    named[urls.json_feed()] = "the JSON Feed"
+    named |= {t.feed_url: f"the feed of the tag '{t.name}'" for t in site.tags}
+    named |= {p.feed_url: f"the feed of {p.municipality.name}" for p in site.places}
     named |= {p.url: f"the post {p.source.path}" for p in (*site.posts, *site.undated_drafts)}
     named |= {p.url: f"the page {p.source.path}" for p in site.pages}
     by_path = {urls.output_path(url): f"{what} ({url})" for url, what in named.items()}
