@@ -195,8 +195,9 @@ class _Renderer:
             yield partial(OutputFile, urls.output_path(urls.redirects()), redirects_file(site))
         robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap())}\n".encode()
         yield partial(OutputFile, "robots.txt", robots)
-        yield partial(OutputFile, HEADERS_FILE, headers_file(urls.base_path, self.css).encode())
-        yield partial(OutputFile, NGINX_FILE, nginx_file(urls.base_path, self.css).encode())
+        types = {urls.json_feed(): JSON_FEED_TYPE}  # served as application/json, else
+        yield partial(OutputFile, HEADERS_FILE, headers_file(urls.base_path, self.css, types).encode())
+        yield partial(OutputFile, NGINX_FILE, nginx_file(urls.base_path, self.css, types).encode())
 
     def _redirect_page(self, redirect: Redirect) -> OutputFile:
         """A page at an old address that sends the reader on: meta refresh, canonical, a plain link."""
