@@ -20,8 +20,7 @@ from markupsafe import Markup
 from sbuv_site import model
 from sbuv_site.dates import format_date_sv
 from sbuv_site.errors import SiteError
-from sbuv_site.feeds import (ATOM_TYPE, JSON_FEED_TYPE, Alternate, FeedMaker, place_feed_title,
-                             tag_feed_title)
+from sbuv_site.feeds import ATOM_TYPE, JSON_FEED_TYPE, Alternate, FeedMaker, place_feed_title, tag_feed_title
 from sbuv_site.hosting import HEADERS_FILE, NGINX_FILE, headers_file, nginx_file
 from sbuv_site.model import NO_FURTHER_READING, Link, Place, Post, Redirect, Site, posts_count_sv
 from sbuv_site.sharing import PageMeta, page_meta, plain_text, post_meta
@@ -169,7 +168,8 @@ class _Renderer:
         yield page("subscribe.html", urls.subscribe(), "Prenumerera på nya inlägg", urls.subscribe(),
                    feed_address=urls.absolute(urls.feed()), feed=site.config.feed,
                    json_feed_address=urls.absolute(urls.json_feed()),
-                   example_feeds=[urls.absolute(t.feed_url) for t in (*site.places[:1], *site.tags[:1])],
+                   example_feeds=[urls.absolute(p.feed_url) for p in site.places[:1]]
+                   + [urls.absolute(t.feed_url) for t in site.tags[:1]],
                    description=f"Så följer du {name} med en flödesläsare: vad ett flöde är, "
                                "hur du prenumererar och flödets adress.")
         yield page("404.html", urls.not_found(), "Sidan finns inte", "",
@@ -245,9 +245,9 @@ class _Renderer:
 
     def _municipality_page(self, place: Place, fact: PlaceFact) -> OutputFile:
         where = place.municipality
+        feed = Alternate(ATOM_TYPE, place_feed_title(self.site, place), place.feed_url)
         return self._page("municipality.html", place.url, where.name,
-                          self.urls.municipalities(), place=place, fact=fact,
-                          alternates=[Alternate(ATOM_TYPE, place_feed_title(self.site, place), place.feed_url)],
+                          self.urls.municipalities(), place=place, fact=fact, alternates=[feed],
                           description=f"Besök och inlägg om {where.name} i {where.county} "
                                       f"på {self.site.config.title}.",
                           locator_svg=Markup(locator_svg(self.site, place.municipality)))
