@@ -96,12 +96,12 @@ def xml_sources(files: Sequence[OutputFile], static: Sequence[StaticFile], layou
                 static_dir: str) -> tuple[dict[str, str], dict[str, str]]:
     """Where each XML file comes from, for messages: its layout (atom.xml, sitemap.xml) or static file.
 
-    layout names the file a layout is read from: the site's own or the built-in one.
+    layout names the file a layout is read from: the site's own or the built-in one. A made XML
+    file is named for its layout: kommuner/umea/atom.xml comes from atom.xml.
     """
     copied = {f.relpath: f.shown(static_dir) for f in static}
-    made_by = {f.relpath: layout(f.relpath) for f in files
-               if f.relpath not in copied and "/" not in f.relpath
-               and f.relpath.endswith(XML_SUFFIXES)}  # the feed and sitemap layouts
+    made_by = {f.relpath: layout(f.relpath.rsplit("/", 1)[-1]) for f in files
+               if f.relpath not in copied and f.relpath.endswith(XML_SUFFIXES)}  # the feeds and the sitemap
     return made_by, copied
 
 
@@ -122,6 +122,9 @@ def page_owner(site: Site) -> Callable[[str], str]:
              urls.sitemap(): "the sitemap", urls.robots(): "robots.txt", urls.not_found(): "the 404 page",
              urls.archive(): "the archive", urls.tags(): "the tag index",
              urls.municipalities(): "the municipality list"}
+    named[urls.json_feed()] = "the JSON Feed"
+    named |= {t.feed_url: f"the feed of the tag '{t.name}'" for t in site.tags}
+    named |= {p.feed_url: f"the feed of {p.municipality.name}" for p in site.places}
     named |= {p.url: f"the post {p.source.path}" for p in (*site.posts, *site.undated_drafts)}
     named |= {p.url: f"the page {p.source.path}" for p in site.pages}
     by_path = {urls.output_path(url): f"{what} ({url})" for url, what in named.items()}

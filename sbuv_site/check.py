@@ -16,6 +16,7 @@ from urllib.parse import SplitResult, unquote, urlsplit
 from xml.parsers.expat import ErrorString
 
 FEED = "atom.xml"
+TERM_FEED_FOLDERS = ("kommuner", "taggar")  # each municipality's and tag's feed: kommuner/umea/atom.xml
 SITEMAP = "sitemap.xml"
 _ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -108,7 +109,12 @@ def check_site(output: Path) -> list[str]:
     site = find_site_address(feed, sitemap)
     resolver = _Resolver(site, files)
     if feed is not None:
-        problems += _check_feed(feed, resolver)
+        problems += _check_feed(FEED, feed, resolver)
+    for rel in sorted(files):
+        folder, _, name = rel.partition("/")
+        if folder in TERM_FEED_FOLDERS and name.count("/") == 1 and name.endswith("/" + FEED):
+            if (term_feed := _read_xml(output, rel, files, problems)) is not None:
+                problems += _check_feed(rel, term_feed, resolver)
     if sitemap is not None:
         problems += _check_sitemap(sitemap, resolver)
     scans = scan_pages(output, sorted(rel for rel in files if rel.endswith(".html")))
@@ -415,14 +421,14 @@ def _read_xml(output: Path, name: str, files: frozenset[str],
         return None
 
 
-def _check_feed(feed: ET.Element, resolver: _Resolver) -> list[Problem]:
+def _check_feed(name: str, feed: ET.Element, resolver: _Resolver) -> list[Problem]:
     if feed.tag != _ATOM + "feed":
-        return [Problem(FEED, 0, f"root element is <{_local(feed.tag)}>, expected an Atom <feed>")]
+        return [Problem(name, 0, f"root element is <{_local(feed.tag)}>, expected an Atom <feed>")]
     problems: list[Problem] = []
     for element in feed.iter(_ATOM + "id"):
-        problems += _check_absolute(FEED, "<id>", (element.text or "").strip(), None)
+        problems += _check_absolute(name, "<id>", (element.text or "").strip(), None)
     for element in feed.iter(_ATOM + "link"):
-        problems += _check_absolute(FEED, "<link href>", element.get("href", ""), resolver)
+        problems += _check_absolute(name, "<link href>", element.get("href", ""), resolver)
     return problems
 
 

@@ -51,12 +51,12 @@ class MarkdownConfig:
 
 @dataclass(frozen=True, slots=True)
 class FeedConfig:
-    """The Atom feed at /atom.xml."""
+    """The feeds: /atom.xml, /feed.json and each municipality's and tag's Atom feed."""
 
     limit: int = 20
-    """How many of the newest posts the feed holds."""
+    """How many of the newest posts each feed holds."""
     full_content: bool = True
-    """Put each post's whole text in the feed, not only its summary."""
+    """Put each post's whole text in the feeds, not only its summary."""
 
 
 @dataclass(frozen=True, slots=True)

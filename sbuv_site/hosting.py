@@ -6,7 +6,7 @@ build passes in the site's base path and its hashed asset URLs, and gets the fil
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 HEADERS_FILE = "_headers"
 NGINX_FILE = "_nginx.conf"
@@ -36,12 +36,13 @@ CACHE_FOR_EVER = "public, max-age=31536000, immutable"
 CACHE_REVALIDATE = "public, max-age=0, must-revalidate"
 
 
-def headers_file(base_path: str, hashed: Sequence[str]) -> str:
+def headers_file(base_path: str, hashed: Sequence[str], types: Mapping[str, str] | None = None) -> str:
     """`_headers`: the security headers on every path under base_path, a year's cache on hashed files.
 
     Netlify and Cloudflare Pages join the values of a header that two matching rules both set, so
     Cache-Control is set only on the hashed files, and the rest keeps the host's default, which
-    revalidates (max-age=0) on both.
+    revalidates (max-age=0) on both. `types` gives a file the media type its format asks for and
+    its name does not tell (/feed.json: application/feed+json).
     """
     lines = ["# Response headers for Netlify and Cloudflare Pages, made by `sbuv-site build`",
              "# (README, \"Publishing\"). Paths are under the site's base path.",
@@ -49,24 +50,31 @@ def headers_file(base_path: str, hashed: Sequence[str]) -> str:
     lines += [f"  {name}: {value}" for name, value in SECURITY_HEADERS]
     for url in sorted(hashed):
         lines += ["", url, f"  Cache-Control: {CACHE_FOR_EVER}"]
+    for url, media_type in sorted((types or {}).items()):
+        lines += ["", url, f"  Content-Type: {media_type}"]
     return "\n".join(lines) + "\n"
 
 
-def nginx_file(base_path: str, hashed: Sequence[str]) -> str:
+def nginx_file(base_path: str, hashed: Sequence[str], types: Mapping[str, str] | None = None) -> str:
     """An nginx snippet to include in the site's `server { }` block: the same headers as `_headers`.
 
     nginx drops the server's add_header lines in a location that has its own, so each location
-    repeats the security headers; HTML and other unhashed files revalidate on every visit.
+    repeats the security headers; HTML and other unhashed files revalidate on every visit. A file
+    in `types` gets its media type from an empty `types {}` and `default_type`.
     """
 
-    def location(match: str, cache: str) -> list[str]:
+    def location(match: str, cache: str, media_type: str | None = None) -> list[str]:
         body = [f'    add_header {name} "{value}" always;' for name, value in SECURITY_HEADERS]
-        return [f"location {match} {{", *body, f'    add_header Cache-Control "{cache}" always;', "}"]
+        typed = ["    types { }", f"    default_type {media_type};"] if media_type else []
+        return [f"location {match} {{", *body, f'    add_header Cache-Control "{cache}" always;',
+                *typed, "}"]
 
     lines = ["# nginx: include inside the site's server { } block (root pointing at output/), made by",
              "# `sbuv-site build` (README, \"Publishing\").",
              *location(base_path, CACHE_REVALIDATE)]
     for url in sorted(hashed):
         lines += location(f"= {url}", CACHE_FOR_EVER)
+    for url, media_type in sorted((types or {}).items()):
+        lines += location(f"= {url}", CACHE_REVALIDATE, media_type)
     lines.append(f"error_page 404 {base_path}404.html;")
     return "\n".join(lines) + "\n"

@@ -154,6 +154,7 @@ class Term:
     url: str
     posts: tuple[Post, ...]
     pagers: tuple[Pager[Post], ...]
+    feed_url: str  # its Atom feed (urls.tag_feed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,7 @@ class Place:
     url: str
     visits: tuple[Visit, ...]
     posts: tuple[Post, ...]
+    feed_url: str  # its Atom feed (urls.municipality_feed), even before it has posts
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +255,8 @@ def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFi
     own |= {pager.url: f"the tag page '{t.name}'" for t in tags for pager in t.pagers}
     own |= {p.url: f"the page of {p.municipality.name}" for p in places}
     own |= {y.url: f"the archive of {y.year}" for y in archive}
+    own |= {t.feed_url: f"the feed of the tag '{t.name}'" for t in tags}
+    own |= {p.feed_url: f"the feed of {p.municipality.name}" for p in places}
     own |= {statement.url: "the accessibility statement"} if statement else {}
     own |= {urls.tags(): "the tag index", urls.municipalities(): "the municipality list",
             urls.map(): "the map", urls.archive(): "the archive", urls.not_found(): "the 404 page",
@@ -378,7 +382,8 @@ def _make_redirects(posts: Sequence[Post], pages: Sequence[Page], posts_fields: 
     taken: dict[str, str] = {urls.alias_key(url): f"{what}, made by the site itself"
                              for url, what in own.items()}
     files = {urls.home(): "the home page", urls.feed(): "the feed", urls.sitemap(): "the sitemap",
-             urls.robots(): "robots.txt", urls.redirects(): "the _redirects file"}
+             urls.robots(): "robots.txt", urls.redirects(): "the _redirects file",
+             urls.json_feed(): "the JSON Feed"}
     taken |= {urls.alias_key(url): f"{what}, made by the site itself" for url, what in files.items()}
     taken |= {urls.alias_key(item.url): f"the address of {item.source.path}:{item.source.line}"
               for item in items}
@@ -412,7 +417,8 @@ def _make_tags(posts: Sequence[Post], urls: Urls, per_page: int) -> tuple[Term, 
             names.setdefault(slug, link.name)  # the newest post's spelling names the tag
     terms = [
         Term(names[slug], slug, urls.tag(slug), tuple(tagged),
-             paginate(tagged, per_page, lambda n, s=slug: urls.tag(s, n)))  # type: ignore[misc]
+             paginate(tagged, per_page, lambda n, s=slug: urls.tag(s, n)),  # type: ignore[misc]
+             urls.tag_feed(slug))
         for slug, tagged in by_slug.items()
     ]
     return tuple(sorted(terms, key=lambda t: (sort_key_sv(t.name), t.slug)))
@@ -446,7 +452,7 @@ def _make_places(posts: Sequence[Post], visits: Sequence[Visit], urls: Urls) -> 
             posts_of[place.code].append(post)
     places = [
         Place(m, urls.municipality(m.slug), tuple(sorted(visits_of[code], key=_visit_order)),
-              tuple(posts_of[code]))
+              tuple(posts_of[code]), urls.municipality_feed(m.slug))
         for code, m in by_code.items()
     ]
     return tuple(sorted(places, key=lambda p: sort_key_sv(p.municipality.name)))

@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -14,8 +14,9 @@ import jinja2
 from markupsafe import Markup
 
 from sbuv_site import model
-from sbuv_site.dates import format_date_sv, to_rfc3339
+from sbuv_site.dates import format_date_sv
 from sbuv_site.errors import SiteError
+from sbuv_site.feeds import ATOM_TYPE, JSON_FEED_TYPE, Alternate, FeedMaker, place_feed_title, tag_feed_title
 from sbuv_site.hosting import HEADERS_FILE, NGINX_FILE, headers_file, nginx_file
 from sbuv_site.layoutfiles import (
     layout_loader,
@@ -24,13 +25,10 @@ from sbuv_site.layoutfiles import (
     shown_layout_file,
     template_frame,
 )
-from sbuv_site.markup import absolute_links
 from sbuv_site.model import NO_FURTHER_READING, Link, Place, Post, Redirect, Site, posts_count_sv
 from sbuv_site.sharing import PageMeta, page_meta, plain_text, post_meta
 from sbuv_site.static import StaticFile
 from sbuv_site.visitmap import PlaceFact, locator_svg, map_facts, visit_map_svg
-
-FEED_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +79,7 @@ class _Renderer:
     def __init__(self, site: Site, env: jinja2.Environment, assets: Mapping[str, str],
                  built_at: datetime | None) -> None:
         self.site, self.env, self.urls = site, env, site.urls
-        self.built_at = built_at
+        self.feeds = FeedMaker(site, built_at)
         self.facts = map_facts(site)
         self.css = css = [self.urls.static(name) for rel, name in sorted(assets.items())
                           if rel.endswith(".css")]  # hashed: cached for ever (hosting)
@@ -97,6 +95,7 @@ class _Renderer:
             "subscribe_url": self.urls.subscribe(),
             "favicon_url": self.urls.static("favicon.svg") if "favicon.svg" in assets else None,
             "accessibility_url": site.statement.url if site.statement else None,
+            "alternates": [],  # feeds of this very page, named in its head after the site's
         }
         self.nav_items = [("Start", self.urls.home()), ("Karta", self.urls.map()),
                           ("Kommuner", self.urls.municipalities())]
@@ -137,6 +136,8 @@ class _Renderer:
             yield page("list.html", pager.url,
                        site.config.title if pager.number == 1 else f"Sida {pager.number}",
                        urls.home(), pager=pager, intro=pager.number == 1, facts=self.facts,
+                       alternates=[Alternate(JSON_FEED_TYPE, f"{name} (JSON Feed)", urls.json_feed())]
+                       if pager.number == 1 else [],
                        description="" if pager.number == 1 else
                        f"Alla inlägg på {name}, nyast först: sida {pager.number} av {pager.total}.")
         posts = site.posts
@@ -156,6 +157,7 @@ class _Renderer:
                 part = f", sida {pager.number} av {pager.total}" if pager.total > 1 else ""
                 title = f"Tagg: {term.name}" + (f" – sida {pager.number}" if pager.number > 1 else "")
                 yield page("tag.html", pager.url, title, urls.tags(), term=term, pager=pager,
+                           alternates=[Alternate(ATOM_TYPE, tag_feed_title(site, term), term.feed_url)],
                            description=f"Inlägg med taggen {term.name} på {name}{part}.")
         yield from self._municipality_pages()
         yield page("archive.html", urls.archive(), "Arkiv", urls.archive(),
@@ -167,13 +169,21 @@ class _Renderer:
                        description=f"Inlägg från {year.year} på {name}, ordnade efter månad.")
         yield page("subscribe.html", urls.subscribe(), "Prenumerera på nya inlägg", urls.subscribe(),
                    feed_address=urls.absolute(urls.feed()), feed=site.config.feed,
+                   json_feed_address=urls.absolute(urls.json_feed()),
+                   example_feeds=[urls.absolute(p.feed_url) for p in site.places[:1]]
+                   + [urls.absolute(t.feed_url) for t in site.tags[:1]],
                    description=f"Så följer du {name} med en flödesläsare: vad ett flöde är, "
                                "hur du prenumererar och flödets adress.")
         yield page("404.html", urls.not_found(), "Sidan finns inte", "",
                    head=page_meta(site, f"Sidan finns inte på {name}.", noindex=True),
                    municipalities_url=urls.municipalities(), tags_url=urls.tags() if site.tags else None,
                    search_url=None, latest=site.posts[:3])
-        yield self._feed
+        yield partial(self._atom, "atom.xml", self.feeds.site_atom)
+        yield lambda: OutputFile(urls.output_path(urls.json_feed()), self.feeds.json_feed())
+        for term in site.tags:
+            yield partial(self._atom, urls.output_path(term.feed_url), partial(self.feeds.tag_atom, term))
+        for place in site.places:
+            yield partial(self._atom, urls.output_path(place.feed_url), partial(self.feeds.place_atom, place))
         yield self._sitemap
         if site.statement:
             yield page("accessibility.html", site.statement.url, "Tillgänglighetsredogörelse", "",
@@ -187,8 +197,9 @@ class _Renderer:
             yield partial(OutputFile, urls.output_path(urls.redirects()), redirects_file(site))
         robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap())}\n".encode()
         yield partial(OutputFile, "robots.txt", robots)
-        yield partial(OutputFile, HEADERS_FILE, headers_file(urls.base_path, self.css).encode())
-        yield partial(OutputFile, NGINX_FILE, nginx_file(urls.base_path, self.css).encode())
+        types = {urls.json_feed(): JSON_FEED_TYPE}  # served as application/json, else
+        yield partial(OutputFile, HEADERS_FILE, headers_file(urls.base_path, self.css, types).encode())
+        yield partial(OutputFile, NGINX_FILE, nginx_file(urls.base_path, self.css, types).encode())
 
     def _redirect_page(self, redirect: Redirect) -> OutputFile:
         """A page at an old address that sends the reader on: meta refresh, canonical, a plain link."""
@@ -236,36 +247,16 @@ class _Renderer:
 
     def _municipality_page(self, place: Place, fact: PlaceFact) -> OutputFile:
         where = place.municipality
+        feed = Alternate(ATOM_TYPE, place_feed_title(self.site, place), place.feed_url)
         return self._page("municipality.html", place.url, where.name,
-                          self.urls.municipalities(), place=place, fact=fact,
+                          self.urls.municipalities(), place=place, fact=fact, alternates=[feed],
                           description=f"Besök och inlägg om {where.name} i {where.county} "
                                       f"på {self.site.config.title}.",
                           locator_svg=Markup(locator_svg(self.site, place.municipality)))
 
-    def _feed(self) -> OutputFile:
-        site, urls = self.site, self.urls
-        # Atom needs each entry's time of publication and change; a post whose day no source
-        # states has none that is not invented, so it is left out of the feed (see README).
-        entries = [p for p in site.posts if p.published][: site.config.feed.limit]
-        stamps = [p.updated or p.published for p in entries if p.published]
-        newest = max(stamps, default=self.built_at or FEED_EPOCH)
-        context = {
-            "title": site.config.title, "subtitle": site.config.description,
-            "feed_id": urls.absolute(urls.home()), "self_url": urls.absolute(urls.feed()),
-            "home_url": urls.absolute(urls.home()), "updated": to_rfc3339(newest),
-            "author": site.config.author or site.config.title,
-            "full_content": site.config.feed.full_content,
-            "entries": [
-                {"title": p.title, "url": urls.absolute(p.url), "id": urls.absolute(p.url),
-                 "published": to_rfc3339(p.published) if p.published else "",
-                 "updated": to_rfc3339(p.updated or p.published) if p.published else "",
-                 "author": p.author, "summary": absolute_links(p.summary_html, urls.absolute(p.url)),
-                 "content": absolute_links(p.body_html, urls.absolute(p.url)),  # read off the site
-                 "categories": [t.name for t in p.tag_links]}
-                for p in entries
-            ],
-        }
-        return OutputFile("atom.xml", self._render("atom.xml", context))
+    def _atom(self, relpath: str, context: Callable[[], Mapping[str, Any]]) -> OutputFile:
+        """An Atom feed (the site's, a tag's or a municipality's): one layout for all of them."""
+        return OutputFile(relpath, self._render("atom.xml", context()))
 
     def _sitemap(self) -> OutputFile:
         site, urls = self.site, self.urls

@@ -55,6 +55,10 @@ class Urls:
     def tags(self) -> str:
         return self._at("/taggar/")
 
+    def tag_feed(self, slug: str) -> str:
+        """The Atom feed of one tag's posts, beside the tag's first page."""
+        return self._at(f"/taggar/{slug}/atom.xml")
+
     def tag(self, slug: str, page: int = 1) -> str:
         return self._at(f"/taggar/{slug}/" if page == 1 else f"/taggar/{slug}/sida/{page}/")
 
@@ -63,6 +67,10 @@ class Urls:
 
     def municipality(self, slug: str) -> str:
         return self._at(f"/kommuner/{slug}/")
+
+    def municipality_feed(self, slug: str) -> str:
+        """The Atom feed of one municipality's posts, beside its page."""
+        return self._at(f"/kommuner/{slug}/atom.xml")
 
     def archive(self) -> str:
         return self._at("/arkiv/")
@@ -78,6 +86,10 @@ class Urls:
 
     def feed(self) -> str:
         return self._at("/atom.xml")
+
+    def json_feed(self) -> str:
+        """The whole site's JSON Feed 1.1, for readers that prefer JSON to Atom."""
+        return self._at("/feed.json")
 
     def subscribe(self) -> str:
         """The page that explains the feed in words; the feed itself is feed()."""

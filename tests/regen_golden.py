@@ -20,6 +20,7 @@ PAGES = (
     "kommuner/index.html", "arkiv/index.html", "arkiv/2016/index.html", "404.html",
     "tillganglighet/index.html",
     "atom.xml", "sitemap.xml", "robots.txt",
+    "feed.json", "kommuner/umea/atom.xml", "taggar/samverkan/atom.xml",
 )
 
 

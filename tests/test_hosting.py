@@ -49,7 +49,8 @@ def test_every_path_gets_the_security_headers_and_hashed_css_a_year_of_cache(ful
     rules = parse_headers((full_site / "_headers").read_text(encoding="utf-8"))
     css = hashed_css(full_site)
     assert css and all(re.fullmatch(r"css/site\.[0-9a-f]{10}\.css", rel) for rel in css)
-    assert set(rules) == {"/*", *(f"/{rel}" for rel in css)}
+    assert set(rules) == {"/*", *(f"/{rel}" for rel in css), "/feed.json"}
+    assert rules["/feed.json"] == {"Content-Type": "application/feed+json"}  # JSON Feed 1.1's own type
     every = rules["/*"]
     assert set(every) == SECURITY  # no Cache-Control: hosts join two rules' values of one header
     assert every["X-Content-Type-Options"] == "nosniff"
@@ -72,12 +73,15 @@ def test_nginx_gets_the_same_headers_in_every_location_and_revalidates_html(full
     text = (full_site / "_nginx.conf").read_text(encoding="utf-8")
     locations = parse_nginx(text)
     css = hashed_css(full_site)
-    assert set(locations) == {"/", *(f"= /{rel}" for rel in css)}
+    assert set(locations) == {"/", *(f"= /{rel}" for rel in css), "= /feed.json"}
     policy = parse_headers((full_site / "_headers").read_text(encoding="utf-8"))["/*"]
     for match, headers in locations.items():
         assert {k: v for k, v in headers.items() if k != "Cache-Control"} == policy, match
     assert locations["/"]["Cache-Control"] == "public, max-age=0, must-revalidate"
     assert all(locations[f"= /{rel}"]["Cache-Control"] == FOR_EVER for rel in css)
+    assert locations["= /feed.json"]["Cache-Control"] == "public, max-age=0, must-revalidate"
+    feed_block = text.split("location = /feed.json {\n", 1)[1].split("\n}", 1)[0].splitlines()
+    assert feed_block[-2:] == ["    types { }", "    default_type application/feed+json;"]
     assert "error_page 404 /404.html;" in text.splitlines()
 
 
@@ -90,7 +94,7 @@ def test_under_a_sub_path_every_rule_starts_with_the_base_path(tmp_path: Path) -
     out = site / "output"
     rules = parse_headers((out / "_headers").read_text(encoding="utf-8"))
     css = hashed_css(out)
-    assert set(rules) == {"/blogg/*", *(f"/blogg/{rel}" for rel in css)}
+    assert set(rules) == {"/blogg/*", *(f"/blogg/{rel}" for rel in css), "/blogg/feed.json"}
     text = (out / "_nginx.conf").read_text(encoding="utf-8")
-    assert set(parse_nginx(text)) == {"/blogg/", *(f"= /blogg/{rel}" for rel in css)}
+    assert set(parse_nginx(text)) == {"/blogg/", *(f"= /blogg/{rel}" for rel in css), "= /blogg/feed.json"}
     assert "error_page 404 /blogg/404.html;" in text.splitlines()

@@ -13,11 +13,11 @@ LAYERS = [
     "load",
     "validate", "sanitize", "markup", "urls", "hosting", "pagination", "statement", "related", "model",
     "mapgeometry",
-    "visitmap", "sharing", "layoutfiles", "render", "parallel", "outputguard", "write", "build",
+    "visitmap", "sharing", "feeds", "layoutfiles", "render", "parallel", "outputguard", "write", "build",
     "addresses", "check", "serve", "importer", "newsite", "cli", "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",
-        "sanitize", "related", "sharing", "hosting"}
+        "sanitize", "related", "sharing", "hosting", "feeds"}
 # Attribute names that only file access uses (str.replace and Token.copy are not in it: the
 # os/shutil import check below catches their file-system namesakes).
 IO_CALLS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "mkdir", "unlink", "rmtree",

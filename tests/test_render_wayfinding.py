@@ -143,7 +143,8 @@ def test_the_feeds_page_explains_subscribing_and_every_footer_links_it(full_site
     main = doc.find("main")
     assert doc.find("h1").text() == "Prenumerera på nya inlägg"
     assert [h.text() for h in main.find_all("h2")] == [
-        "Vad är ett flöde?", "Så prenumererar du", "Flödets adress"]
+        "Vad är ett flöde?", "Så prenumererar du", "Flödets adress",
+        "Flöden för en kommun eller en tagg", "Flödet som JSON Feed"]
     assert main.find("code").text() == "https://example.org/atom.xml"
     assert ("öppna själva flödet", "/atom.xml") in links(main)
     assert "de 20 senaste inläggen med hela texten" in main.text()
