@@ -205,6 +205,13 @@ def test_all_image_problems_of_a_site_are_reported_at_once(scratch_site: Site) -
         "content/posts/a.md:8: image '/b.png' is not found"]
 
 
+def test_a_decorative_image_alt_written_without_quotes_gets_a_hint_to_quote_it(scratch_site: Site) -> None:
+    root = scratch_site({"content/posts/a.md": post("A", "2015-12-01", image="a.png", image_alt="-")})
+    with pytest.raises(SiteError) as caught:
+        build(root, BuildOptions(now=NOW, output=root / "output"))
+    assert caught.value.line == 5 and 'image_alt: "-"' in str(caught.value.hint)
+
+
 def test_an_image_too_large_for_the_limit_is_refused_before_it_is_read(
         scratch_site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     root = scratch_site({"content/posts/a.md": post("A", "2015-12-01", "![Bild](a.png)")})
