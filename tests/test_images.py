@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Callable
+from io import BytesIO
 from pathlib import Path
 from typing import cast
 
@@ -229,6 +230,20 @@ def png_header(width: int, height: int) -> bytes:
     """A PNG that states a size in its header and has no pixels (an empty IDAT): all Pillow reads."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", b"")
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG", "GIF", "WEBP"])
+def test_the_size_of_each_web_format_is_read(kind: str) -> None:
+    data = BytesIO()
+    Image.new("RGB", (37, 21), "white").save(data, kind)
+    assert image_size(data.getvalue(), svg=False) == ImageSize(37, 21)
+
+
+def test_a_format_browsers_do_not_all_show_cannot_be_read() -> None:
+    data = BytesIO()
+    Image.new("RGB", (4, 4), "white").save(data, "BMP")
+    with pytest.raises(imagefiles._Unreadable, match="not a PNG, JPEG, GIF, WebP or SVG image"):
+        image_size(data.getvalue(), svg=False)
 
 
 def test_pillow_reads_only_the_header() -> None:
