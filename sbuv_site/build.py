@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -14,6 +14,8 @@ from typing import TypeVar
 from markdown_it import MarkdownIt
 
 from sbuv_site.config import load_config
+from sbuv_site.imagefiles import read_images
+from sbuv_site.images import DocumentImages, ImageSize
 from sbuv_site.layoutfiles import layout_source
 from sbuv_site.load import load_inputs
 from sbuv_site.markup import Rendered, make_markdown, render_markdown
@@ -74,11 +76,13 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
                               lambda: validate(documents, registry, config.aliases, config.zone))
         now = options.now or datetime.now(UTC)
         md = make_markdown(config.markdown.allow_html, config.base_path)
+        images = _timed(clock, "images", lambda: read_images(
+            root, config.content_dir, config.static_dir, config.base_path, [*posts, *pages], static, md))
         workers = worker_count(len(posts) + len(pages), options.workers)
-        bodies = _timed(clock, "markdown", lambda: render_bodies(md, [*posts, *pages], workers))
+        bodies = _timed(clock, "markdown", lambda: render_bodies(md, [*posts, *pages], workers, images))
         site = _timed(clock, "model", lambda: build_site(
             posts, pages, config, registry, md, drafts=options.drafts, future=options.future, now=now,
-            bodies=bodies))
+            bodies=bodies, images=images))
         env = make_environment(str(root / config.layouts_dir), config.layouts_dir, str(root))
         epoch = source_date_epoch()
         files = _timed(clock, "render", lambda: sorted(run_shared(
@@ -105,14 +109,21 @@ def xml_sources(files: Sequence[OutputFile], static: Sequence[StaticFile], layou
     return made_by, copied
 
 
-def render_bodies(md: MarkdownIt, documents: Sequence[PostFields | PageFields],
-                  workers: int) -> dict[Path, Rendered]:
+def render_bodies(md: MarkdownIt, documents: Sequence[PostFields | PageFields], workers: int,
+                  images: Mapping[Path, DocumentImages] | None = None) -> dict[Path, Rendered]:
     """Every post's and page's Markdown as HTML, by path, on `workers` processes."""
+    found = images or {}
 
     def share(k: int, n: int) -> list[tuple[Path, Rendered]]:
-        return [(doc.path, render_markdown(md, doc.body)) for doc in split(documents, k, n)]
+        return [(doc.path, render_markdown(md, doc.body, _sizes(found, doc.path)))
+                for doc in split(documents, k, n)]
 
     return dict(run_shared(share, workers))
+
+
+def _sizes(images: Mapping[Path, DocumentImages], path: Path) -> Mapping[str, ImageSize] | None:
+    found = images.get(path)
+    return found.sizes if found else None
 
 
 def page_owner(site: Site) -> Callable[[str], str]:

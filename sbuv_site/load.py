@@ -12,6 +12,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from sbuv_site.defaultfiles import builtin_static, merge_static
 from sbuv_site.errors import SiteError, raise_all
+from sbuv_site.images import is_image_file
 from sbuv_site.sitefiles import Scope, read_bounded, walk
 from sbuv_site.static import StaticFile
 from sbuv_site.yamltext import Located, decode_text, parse_yaml
@@ -67,8 +68,8 @@ def _read_sources(root: Path, content_dir: str, errors: list[SiteError]) -> tupl
     for kind in KINDS:
         folder = root / content_dir / kind
         for path in walk(folder, scope, errors):
-            if is_leftover(path.name):
-                continue
+            if is_leftover(path.name) or is_image_file(path.name):
+                continue  # an image beside a post is read only if a post shows it (imagefiles)
             shown = scope.shown(path)
             try:
                 if not is_markdown(path.name):

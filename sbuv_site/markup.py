@@ -6,7 +6,7 @@ import bisect
 import functools
 import html as htmltext
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
@@ -17,6 +17,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from sbuv_site.images import ImageSize, image_attributes, shown_alt
 from sbuv_site.sanitize import URL_ATTRS, clean_html, confine, is_safe_url, rebase_link
 from sbuv_site.slugs import slugify
 
@@ -71,6 +72,14 @@ def _footnote_backlink(self: Any, tokens: Any, idx: int, options: Any, env: Any)
         ident += f":{tokens[idx].meta['subId']}"
     return (f' <a href="#fnref{ident}" class="footnote-backref" '
             'aria-label="Tillbaka till texten">\u21a9\ufe0e</a>')
+
+
+def _image(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    """An image: alt '-' marks it decorative (alt=""); a local one gets its size and lazy loading."""
+    token = tokens[idx]
+    token.attrSet("alt", shown_alt(self.renderInlineAsText(token.children or [], options, env)))
+    image_attributes(token, env.get("images") or {})
+    return str(self.renderToken(tokens, idx, options, env))
 
 
 # CommonMark's HTML blocks that end at a closing sequence rather than at a blank line.
@@ -154,6 +163,7 @@ def make_markdown(allow_html: bool = False, base_path: str = "/") -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_anchor_slug)
     md.add_render_rule("footnote_block_open", _footnotes_open)
     md.add_render_rule("footnote_anchor", _footnote_backlink)
+    md.add_render_rule("image", _image)
     md.validateLink = is_safe_url  # type: ignore[method-assign]  # also refuses data: images
     if base_path != "/":
         md.core.ruler.push("rebase_links", functools.partial(_rebase_links, base_path))
@@ -163,9 +173,12 @@ def make_markdown(allow_html: bool = False, base_path: str = "/") -> MarkdownIt:
     return md
 
 
-def render_markdown(md: MarkdownIt, text: str) -> Rendered:
-    """Render a body once and take its first paragraph from the same tokens."""
-    env: dict[str, Any] = {}
+def render_markdown(md: MarkdownIt, text: str, images: Mapping[str, ImageSize] | None = None) -> Rendered:
+    """Render a body once and take its first paragraph from the same tokens.
+
+    images holds the sizes of the text's local images, by address (read at the edge).
+    """
+    env: dict[str, Any] = {"images": images or {}}
     tokens = md.parse(text, env)
     body = md.renderer.render(tokens, md.options, env)
     first = md.renderer.render(_first_paragraph(tokens), md.options, env)

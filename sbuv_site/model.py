@@ -8,19 +8,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from markdown_it import MarkdownIt
 
 from sbuv_site.config import Config
 from sbuv_site.dates import PostDate, month_name_sv, swedish_dates_in
 from sbuv_site.errors import SiteError, raise_all
-from sbuv_site.markup import Rendered, TocEntry, make_toc, render_inline, render_markdown
+from sbuv_site.images import DocumentImages, FoundImage, Picture
+from sbuv_site.markup import Rendered, TocEntry, absolute_links, make_toc, render_inline, render_markdown
 from sbuv_site.municipalities import LookupProblem, Municipality, Registry
 from sbuv_site.pagination import Pager, paginate
 from sbuv_site.related import KeyIndex
 from sbuv_site.slugs import slugify
 from sbuv_site.statement import Statement, make_statement
+from sbuv_site.static import StaticFile
 from sbuv_site.urls import Urls
 from sbuv_site.validate import Alias, PageFields, PostFields
 
@@ -77,7 +79,7 @@ class Post:
     summary_html: str  # inline HTML, no <p>
     author: str
     byline: str | None  # the author, when not the site's own: shown as "Text: …"
-    image: str | None
+    image: Picture | None  # the post's `image`, shown at its top and in link previews
     origin: Link | None  # where the post was first published, when 'source' is its address
     draft: bool
     source: Source
@@ -216,17 +218,20 @@ class Site:
     notes: tuple[str, ...]  # things the build left out on purpose (future posts, drafts)
     further: Mapping[str, FurtherReading]  # by post URL, for every listed post
     redirects: tuple[Redirect, ...] = ()  # old addresses of the built posts and pages, by address
+    attachments: tuple[StaticFile, ...] = ()  # images beside posts and pages, copied next to their pages
 
 
 def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFields], config: Config,
                registry: Registry, md: MarkdownIt, *, drafts: bool = False, future: bool = False,
-               now: datetime, bodies: Mapping[Path, Rendered] | None = None) -> Site:
+               now: datetime, bodies: Mapping[Path, Rendered] | None = None,
+               images: Mapping[Path, DocumentImages] | None = None) -> Site:
     """Assemble the site; cross-file problems (same address twice, unknown visits) raise here.
 
     bodies may hold Markdown already rendered (by path), e.g. on several cores; the rest is
-    rendered here.
+    rendered here. images holds what imagefiles read of the documents that show images.
     """
     bodies = bodies or {}
+    images = images or {}
     urls = Urls.for_config(config)
     notes: list[str] = []
     chosen: list[PostFields] = []
@@ -238,8 +243,8 @@ def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFi
                          "left out (build with --future to include it)")
         else:
             chosen.append(fields)
-    all_posts = [_make_post(f, config, urls, md, bodies.get(f.path)) for f in chosen]
-    pages = tuple(_make_page(f, urls, md, bodies.get(f.path))
+    all_posts = [_make_post(f, config, urls, md, bodies.get(f.path), images.get(f.path)) for f in chosen]
+    pages = tuple(_make_page(f, urls, md, bodies.get(f.path), images.get(f.path))
                   for f in pages_fields if drafts or not f.draft)
     listed = sorted((p for p in all_posts if p.date), key=lambda p: p.slug)
     posts = tuple(sorted(listed, key=lambda p: p.date.sort_key() if p.date else (), reverse=True))
@@ -270,7 +275,7 @@ def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFi
         pages=tuple(sorted(pages, key=lambda p: (p.menu if p.menu is not None else 999, p.slug))),
         home_pagers=home_pagers, tags=tags, places=places, archive=archive,
         visit_count=len(visits), notes=tuple(notes), further=make_further_reading(posts),
-        redirects=redirects,
+        redirects=redirects, attachments=_attachments([*all_posts, *pages], images, urls),
     )
 
 
@@ -306,10 +311,13 @@ def _origin(source: str | None, config: Config) -> str | None:
 
 
 def _make_post(fields: PostFields, config: Config, urls: Urls, md: MarkdownIt,
-               rendered: Rendered | None) -> Post:
-    rendered = rendered or render_markdown(md, fields.body)
+               rendered: Rendered | None, found: DocumentImages | None) -> Post:
+    rendered = rendered or render_markdown(md, fields.body, found.sizes if found else None)
     summary = render_inline(md, fields.summary) if fields.summary else _unwrap(rendered.first_paragraph)
     when = _local(fields.date, config)
+    url = urls.post(fields.slug, when)
+    if found and found.beside:  # 'bild.png' beside the post: lists show the summary at other addresses
+        summary = absolute_links(summary, url)
     author = fields.author or config.author
     origin = _origin(fields.source, config)
     return Post(
@@ -324,13 +332,38 @@ def _make_post(fields: PostFields, config: Config, urls: Urls, md: MarkdownIt,
         summary_html=summary,
         author=author,
         byline=author if author and author != config.author else None,
-        image=fields.image,
+        image=_picture(found.lead, url, urls) if found and found.lead else None,
         origin=Link(link_name(origin), origin) if origin else None,
         draft=fields.draft,
         source=Source(fields.path, fields.slug_line),
-        url=urls.post(fields.slug, when),
+        url=url,
         toc=make_toc(rendered.headings),
     )
+
+
+def _picture(lead: FoundImage, page_url: str, urls: Urls) -> Picture:
+    """A post's image with its address: on another host as written, else where the build puts it."""
+    size = lead.size
+    width, height = (size.width, size.height) if size else (None, None)
+    if lead.place is None:
+        return Picture(lead.written, lead.alt, width, height, lead.written)
+    if lead.place.beside is not None:
+        url = page_url + quote(lead.place.beside)
+    else:
+        url = urls.static(quote(lead.place.static_relpath or ""))
+    return Picture(url, lead.alt, width, height, urls.absolute(url))
+
+
+def _attachments(items: Sequence[Post | Page], images: Mapping[Path, DocumentImages],
+                 urls: Urls) -> tuple[StaticFile, ...]:
+    """The images beside each built post and page, as files in the folder of its page."""
+    files: dict[str, bytes] = {}
+    for item in items:
+        found = images.get(item.source.path)
+        folder = urls.output_path(item.url).removesuffix("index.html")
+        for relpath, data in found.beside if found else ():
+            files[folder + relpath] = data
+    return tuple(StaticFile(relpath, data) for relpath, data in sorted(files.items()))
 
 
 def _unwrap(paragraph: str) -> str:
@@ -338,8 +371,9 @@ def _unwrap(paragraph: str) -> str:
     return text[3:-4] if text.startswith("<p>") and text.endswith("</p>") else text
 
 
-def _make_page(fields: PageFields, urls: Urls, md: MarkdownIt, rendered: Rendered | None) -> Page:
-    rendered = rendered or render_markdown(md, fields.body)
+def _make_page(fields: PageFields, urls: Urls, md: MarkdownIt, rendered: Rendered | None,
+               found: DocumentImages | None) -> Page:
+    rendered = rendered or render_markdown(md, fields.body, found.sizes if found else None)
     summary = render_inline(md, fields.summary) if fields.summary else _unwrap(rendered.first_paragraph)
     return Page(fields.slug, fields.title, summary, rendered.html, fields.updated, fields.menu,
                 Source(fields.path, fields.slug_line), urls.page(fields.slug))

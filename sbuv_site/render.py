@@ -71,6 +71,7 @@ def render_site(site: Site, env: jinja2.Environment, static: Sequence[StaticFile
     renderer = _Renderer(site, env, assets, built_at)
     k, n = part
     files = [OutputFile(assets[f.relpath], f.data) for f in static] if k == 0 else []
+    files += [OutputFile(f.relpath, f.data) for f in site.attachments] if k == 0 else []  # beside posts
     files.extend(job() for index, job in enumerate(renderer.jobs()) if index % n == k)
     return sorted(files, key=lambda f: f.relpath)
 

@@ -28,7 +28,7 @@ GLOBAL_ATTRS = frozenset({"id", "class", "title", "lang", "aria-label", "aria-la
 ALLOWED_ATTRS: dict[str, frozenset[str]] = {
     "*": GLOBAL_ATTRS,
     "a": frozenset({"href"}),
-    "img": frozenset({"src", "alt", "width", "height", "loading"}),
+    "img": frozenset({"src", "alt", "width", "height", "loading", "decoding"}),
     "blockquote": frozenset({"cite"}), "q": frozenset({"cite"}),
     "del": frozenset({"cite", "datetime"}), "ins": frozenset({"cite", "datetime"}),
     "time": frozenset({"datetime"}),

@@ -11,6 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from sbuv_site.images import Picture
 from sbuv_site.model import Link, Post, Site
 from sbuv_site.municipalities import Municipality
 from sbuv_site.urls import Urls
@@ -35,6 +36,7 @@ class PageMeta:
     modified_time: str | None = None
     json_ld: tuple[Markup, ...] = ()  # ready to go between <script type="application/ld+json"> tags
     noindex: bool = False  # the 404 page: not a page to list in search results
+    image: Picture | None = None  # a post's `image`: og:image and a large Twitter card
 
 
 class _TextOnly(HTMLParser):
@@ -99,7 +101,8 @@ def post_meta(post: Post, site: Site, trail: Sequence[Link]) -> PageMeta:
     published = post.published.isoformat() if post.published else None
     modified = post.updated.isoformat() if post.updated else published
     return PageMeta(description, "article", locale_of(site.config.language), published, modified,
-                    (json_ld(blog_posting(post, site, description)), json_ld(breadcrumb_list(trail, site))))
+                    (json_ld(blog_posting(post, site, description)), json_ld(breadcrumb_list(trail, site))),
+                    image=post.image)
 
 
 def blog_posting(post: Post, site: Site, description: str) -> dict[str, Any]:
@@ -124,6 +127,8 @@ def blog_posting(post: Post, site: Site, description: str) -> dict[str, Any]:
     }
     if description:
         data["description"] = description
+    if post.image:
+        data["image"] = post.image.absolute
     if post.published:
         data["datePublished"] = post.published.isoformat()
         data["dateModified"] = (post.updated or post.published).isoformat()

@@ -20,7 +20,7 @@ from sbuv_site.slugs import is_valid_slug, slugify
 from sbuv_site.yamltext import shown, string_list, type_name
 
 POST_KEYS = ("title", "date", "municipality", "tags", "summary", "slug", "draft", "updated",
-             "author", "image", "source", "edited", "aliases")
+             "author", "image", "image_alt", "source", "edited", "aliases")
 PAGE_KEYS = ("title", "summary", "slug", "draft", "updated", "menu", "aliases")
 RESERVED_SLUGS = frozenset({"taggar", "kommuner", "arkiv", "karta", "sida", "static", "css", "utkast",
                             "atom.xml", "sitemap.xml", "robots.txt", "404", "prenumerera"})
@@ -44,6 +44,15 @@ class Alias:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageField:
+    """A post's `image` and `image_alt`: the address as written, the alt text, the line of `image`."""
+
+    src: str
+    alt: str  # never empty; '-' marks a decorative image
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class PostFields:
     """A post's checked front matter and its Markdown body."""
 
@@ -57,7 +66,7 @@ class PostFields:
     slug: str
     draft: bool
     author: str | None
-    image: str | None
+    image: ImageField | None
     source: str | None
     body: str
     body_line: int
@@ -233,6 +242,21 @@ class _Checker:
                 found.append(Alias(path.strip(), line))
         return tuple(found)
 
+    def image(self) -> ImageField | None:
+        """The post's image and its alt text: an image without one is an error (WCAG 1.1.1)."""
+        src, alt = self.text("image"), self.text("image_alt")
+        if not src:
+            if alt is not None:
+                self.fail("image_alt", "'image_alt' is given, but 'image' is not",
+                          "add 'image: bild.jpg' (the image the alt text describes), or remove 'image_alt'")
+            return None
+        if not alt:
+            self.fail("image", "'image' has no alt text",
+                      "add a line 'image_alt: …' that describes what the image shows, for readers who "
+                      "cannot see it (WCAG 1.1.1); for a purely decorative image write 'image_alt: \"-\"'")
+            return None
+        return ImageField(src, alt, self.doc.front.line("image"))
+
     def title(self) -> str | None:
         title = self.text("title", required=True)
         if title and len(title) > MAX_TITLE:
@@ -344,7 +368,7 @@ class _Checker:
             tags=self.tags(),
             summary=self.text("summary"),
             author=self.text("author"),
-            image=self.text("image"),
+            image=self.image(),
             source=self.origin(),
             aliases=self.aliases(),
         )

@@ -85,6 +85,8 @@ _HINTS = (  # (words in PyYAML's problem or context, hint); the first match wins
     ("cannot start any token", _QUOTE_IT),
     ("end of stream", "a quote or bracket is not closed"),
     ("mapping values are not allowed", "put text containing ': ' in quotes"),
+    ("sequence entries are not allowed", "a '- ' after 'key: ' starts a list; text that is a lone '-' "
+                                         "goes in quotes: image_alt: \"-\""),
     ("could not find expected ':'", "write each entry as 'key: value'"),
     ("expected '-' indicator", "a list's items all start with '- ' at the same indentation"),
     ("expected key", "check the indentation of this line: keys start at the same column"),

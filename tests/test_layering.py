@@ -9,15 +9,15 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sbuv_site"
 
 # A module may import only modules listed before it (Zola's crate DAG).
 LAYERS = [
-    "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "sitefiles", "defaultfiles",
-    "load",
-    "validate", "sanitize", "markup", "urls", "hosting", "pagination", "statement", "related", "model",
+    "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "images", "sitefiles",
+    "defaultfiles", "load", "validate", "sanitize", "markup", "imagefiles", "urls", "hosting", "pagination",
+    "statement", "related", "model",
     "mapgeometry",
     "visitmap", "sharing", "feeds", "layoutfiles", "render", "parallel", "outputguard", "write", "build",
     "addresses", "check", "serve", "importer", "newsite", "cli", "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",
-        "sanitize", "related", "sharing", "hosting", "feeds"}
+        "images", "sanitize", "related", "sharing", "hosting", "feeds"}
 # Attribute names that only file access uses (str.replace and Token.copy are not in it: the
 # os/shutil import check below catches their file-system namesakes).
 IO_CALLS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "mkdir", "unlink", "rmtree",

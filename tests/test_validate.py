@@ -13,7 +13,7 @@ import pytest
 from sbuv_site.errors import SiteError, flatten
 from sbuv_site.load import SourceDocument, read_source
 from sbuv_site.municipalities import load_registry
-from sbuv_site.validate import MAX_TITLE, PageFields, PostFields, validate
+from sbuv_site.validate import MAX_TITLE, ImageField, PageFields, PostFields, validate
 
 ZONE = ZoneInfo("Europe/Stockholm")
 REGISTRY = load_registry()
@@ -56,6 +56,7 @@ tags: [samverkan, kompetens]
 summary: Kort om *besöket*.
 author: Samordnaren
 image: /bilder/umea.jpg
+image_alt: Umeälven en vinterdag
 source: https://example.org/gammal
 """)
     assert (post.title, post.slug, post.draft) == ("Besök i Umeå", "besok-i-umea", False)
@@ -64,8 +65,9 @@ source: https://example.org/gammal
     assert [m.code for m in post.municipalities] == ["2480"]
     assert post.tags == ("samverkan", "kompetens")
     assert (post.summary, post.author, post.image, post.source) == (
-        "Kort om *besöket*.", "Samordnaren", "/bilder/umea.jpg", "https://example.org/gammal")
-    assert (post.body, post.body_line, post.slug_line) == ("\nFörsta stycket.\n", 12, 2)
+        "Kort om *besöket*.", "Samordnaren", ImageField("/bilder/umea.jpg", "Umeälven en vinterdag", 9),
+        "https://example.org/gammal")
+    assert (post.body, post.body_line, post.slug_line) == ("\nFörsta stycket.\n", 13, 2)
 
 
 def test_only_title_and_date_are_required() -> None:
@@ -251,7 +253,7 @@ def test_an_unknown_key_suggests_the_closest_allowed_one() -> None:
         "content/posts/besok.md:4: unknown front matter key 'tagz'\n  hint: did you mean 'tags'?",
         "content/posts/besok.md:5: unknown front matter key 'färg'\n"
         "  hint: allowed keys: title, date, municipality, tags, summary, slug, draft, updated, author, "
-        "image, source, edited, aliases",
+        "image, image_alt, source, edited, aliases",
     ]
 
 

@@ -13,8 +13,9 @@ import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
+from sbuv_site.images import DECORATIVE, is_remote
 from sbuv_site.importer.html_tokens import EndTag, StartTag, Text, Unclosed, html_tokens
 from sbuv_site.importer.markdown_blocks import (
     HARD_BREAK,
@@ -74,13 +75,18 @@ def title_text(raw: str) -> str:
     return " ".join(html.unescape(_TITLE_TAGS.sub("", raw)).split())
 
 
-def convert_html(source: str) -> Converted:
-    """Convert a post's content; classic-editor text gets WordPress's own paragraph rule."""
+def convert_html(source: str, base: str = "") -> Converted:
+    """Convert a post's content; classic-editor text gets WordPress's own paragraph rule.
+
+    base is the post's old address: an image on the old blog's server ('/wp-content/…') is
+    linked there, since the file is not in the site. An image without alt text is imported as
+    decorative ('![-](…)'), as WordPress showed it (alt=""), and both are reported for the editor.
+    """
     dropped: list[str] = []
     prepared = _SHORTCODE.sub(lambda m: _shortcode(m, dropped), source)
     tokens = list(html_tokens(prepared))
     parser = _Converter(autop="<!-- wp:" not in source,
-                        end_tags=Counter(t.name for t in tokens if isinstance(t, EndTag)))
+                        end_tags=Counter(t.name for t in tokens if isinstance(t, EndTag)), base=base)
     for token in tokens:
         if isinstance(token, StartTag):
             parser.handle_starttag(token.name, token.attrs)
@@ -95,11 +101,25 @@ def convert_html(source: str) -> Converted:
             parser.notes.append(f"the HTML has markup that is never closed ('{token.shown}…'); "
                                 "the rest of the post was kept as plain text: check it")
     blocks = parser.finish()
+    if parser.old_server:
+        parser.notes.append(f"{_images(parser.old_server, 'lies', 'lie')} on the old blog's server, now "
+                            f"linked there ({parser.old_server[0]}): copy the files into static/ and link "
+                            "them from the site's root (/wp-content/…), or they vanish with the old server")
+    if parser.no_alt:
+        parser.notes.append(f"{_images(parser.no_alt, 'has', 'have')} no alt text in WordPress "
+                            f"({parser.no_alt[0]}); imported as decorative, '![{DECORATIVE}](…)': describe "
+                            "each one that shows something the text needs")
     if parser.flattened:
         parser.notes.append(f"quotes or lists nested deeper than {MAX_LEVELS} levels were flattened "
                             "into the level above")
     return Converted(render_blocks(blocks), " ".join(parser.words), (*dropped, *parser.dropped),
                      tuple(parser.notes))
+
+
+def _images(sources: list[str], one: str, many: str) -> str:
+    """'1 image lies', '3 images lie': the images of a note, each counted once."""
+    count = len(dict.fromkeys(sources))
+    return f"1 image {one}" if count == 1 else f"{count} images {many}"
 
 
 def _shortcode(match: re.Match[str], dropped: list[str]) -> str:
@@ -133,8 +153,11 @@ class _Span:
 class _Converter:
     """Walks the tags once, keeping a stack of containers; never raises on bad markup."""
 
-    def __init__(self, autop: bool, end_tags: Counter[str]) -> None:
+    def __init__(self, autop: bool, end_tags: Counter[str], base: str = "") -> None:
         self.autop = autop
+        self.base = base  # the post's old address, for images on the old server
+        self.old_server: list[str] = []  # images linked to the old server, as WordPress wrote them
+        self.no_alt: list[str] = []  # images WordPress showed without alt text
         self.end_tags = end_tags  # end tags still to come, by name
         self.frames: list[_Frame] = [_Frame("body")]
         self.levels = 0  # Markdown nesting of the open frames (see MAX_LEVELS)
@@ -275,9 +298,14 @@ class _Converter:
         if not src or _UNSAFE_SCHEME.match(src):
             return
         alt = " ".join(attr.get("alt", "").split())
+        if self.base and not is_remote(src):
+            self.old_server.append(src)
+            src = urljoin(self.base, src)
         if alt:
             self.words.append(alt)
-        self.frame.inline.append(f"![{escape_text(alt)}]({_url(src)})")
+        else:
+            self.no_alt.append(src)
+        self.frame.inline.append(f"![{escape_text(alt) or DECORATIVE}]({_url(src)})")
 
     def handle_endtag(self, tag: str) -> None:
         if self.skip:

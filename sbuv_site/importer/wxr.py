@@ -104,7 +104,9 @@ def _post(fields: ItemFields, export: str, authors: Mapping[str, str], registry:
     if stamp is None:
         attention.append(f"post {post_id} has no valid post_date "
                          f"('{fields.wp('post_date')}'); imported as a draft")
-    converted = convert_html(fields.get("content", "encoded"))
+    link = fields.get("", "link").strip()
+    converted = convert_html(fields.get("content", "encoded"),
+                             base=link if link.startswith(("http://", "https://")) else "")
     if converted.dropped:
         attention.append("not imported: " + ", ".join(dict.fromkeys(converted.dropped)))
     attention += [f"post {post_id}: {note}" for note in converted.notes]
@@ -126,7 +128,6 @@ def _post(fields: ItemFields, export: str, authors: Mapping[str, str], registry:
         if mentions.problem:
             attention.append(mentions.problem)
     creator = fields.get("dc", "creator").strip()
-    link = fields.get("", "link").strip()
     old = [link] if link.startswith(("http://", "https://", "/")) else []
     aliases = old_addresses(old + ([f"/?p={post_id}"] if post_id.isdigit() else []), attention)
     return ImportedPost(
