@@ -29,7 +29,7 @@ from sbuv_site.cache import (
 )
 from sbuv_site.config import CONFIG_FILE, Config, load_config
 from sbuv_site.errors import SiteError, flatten, raise_all
-from sbuv_site.load import SourceFile, load_static, read_scanned, scan_sources
+from sbuv_site.load import SourceFile, read_scanned, scan_inputs
 from sbuv_site.markup import make_markdown, render_markdown
 from sbuv_site.model import Site, build_site
 from sbuv_site.municipalities import Registry, load_registry
@@ -109,8 +109,8 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
         registry = load_registry()
         markdown_key = source_key(config)
         cache = _cache_for(root, markdown_key, options, state)
-        scanned, static = _timed(clock, "load", lambda: (scan_sources(root, config.content_dir),
-                                                         load_static(root, config.static_dir)))
+        scanned, static = _timed(clock, "load", lambda: scan_inputs(root, config.content_dir,
+                                                                    config.static_dir))
         now = options.now or datetime.now(UTC)
         epoch = source_date_epoch()
         settings = _timed(clock, "load", lambda: build_settings(root, config, static, options, epoch))

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from sbuv_site import __version__
+from sbuv_site.cache import CACHE_DIR
 from sbuv_site.build import BuildOptions, build
 from sbuv_site.config import load_config
 from sbuv_site.errors import SiteError, flatten
@@ -79,6 +80,8 @@ def _build_flags(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--force", action="store_true",
                      help="build even into a folder holding files that no sbuv-site build made "
                           "(they are deleted); never into the site's own folders or a repository")
+    sub.add_argument("--no-cache", dest="cache", action="store_false",
+                     help=f"build everything from nothing: neither read nor write {CACHE_DIR}/")
     sub.add_argument("--wait", type=_seconds, default=DEFAULT_WAIT, metavar="SECONDS",
                      help="how long to wait for another build of the same output folder "
                           f"(default {DEFAULT_WAIT:g})")
@@ -121,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace, root: Path) -> int:
     if args.command in ("build", "serve"):
         options = BuildOptions(drafts=args.drafts, future=args.future, output=args.output, force=args.force,
+                               cache=args.cache,
                                wait=args.wait)
         if args.command == "serve":
             from sbuv_site.serve import serve

@@ -89,12 +89,21 @@ class SourceFile:
     inode: int
 
 
-def scan_sources(root: Path, content_dir: str) -> tuple[SourceFile, ...]:
-    """Every post and page file, checked as load_sources checks it, but not read: a stat each.
+def scan_inputs(root: Path, content_dir: str,
+                static_dir: str) -> tuple[tuple[SourceFile, ...], tuple[StaticFile, ...]]:
+    """The posts and pages found (not read) and the static files (read): both folders' problems at once.
 
-    A rebuild reads only the files whose fingerprint differs from the cache's record.
+    A rebuild reads only the sources whose fingerprint differs from the cache's record.
     """
     errors: list[SiteError] = []
+    sources = _scan_sources(root, content_dir, errors)
+    static = _read_static(root, static_dir, errors)
+    raise_all(errors)
+    return sources, static
+
+
+def _scan_sources(root: Path, content_dir: str, errors: list[SiteError]) -> tuple[SourceFile, ...]:
+    """Every post and page file, checked as load_sources checks it, but not read: a stat each."""
     found: list[SourceFile] = []
     scope = Scope.for_folder(root, content_dir)
     for kind in KINDS:
@@ -113,7 +122,6 @@ def scan_sources(root: Path, content_dir: str) -> tuple[SourceFile, ...]:
                 errors.append(err)
                 continue
             found.append(SourceFile(shown, path, kind, info.st_size, info.st_mtime_ns, info.st_ino))
-    raise_all(errors)
     return tuple(sorted(found, key=lambda f: (f.kind, str(f.path))))
 
 
