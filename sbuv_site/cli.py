@@ -12,6 +12,7 @@ import yaml
 
 from sbuv_site import __version__
 from sbuv_site.build import BuildOptions, build
+from sbuv_site.cache import CACHE_DIR
 from sbuv_site.config import load_config
 from sbuv_site.errors import SiteError, flatten, problem_count
 from sbuv_site.municipalities import LookupProblem, load_registry
@@ -103,6 +104,8 @@ def _build_flags(sub: argparse.ArgumentParser, drafts_by_default: bool) -> None:
     sub.add_argument("--force", action="store_true",
                      help="build even into a folder holding files that no sbuv-site build made "
                           "(they are deleted); never into the site's own folders or a repository")
+    sub.add_argument("--no-cache", dest="cache", action="store_false",
+                     help=f"build everything from nothing: neither read nor write {CACHE_DIR}/")
     sub.add_argument("--wait", type=_seconds, default=DEFAULT_WAIT, metavar="SECONDS",
                      help="how long to wait for another build of the same output folder "
                           f"(default {DEFAULT_WAIT:g})")
@@ -151,6 +154,7 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         return 0
     if args.command in ("build", "serve"):
         options = BuildOptions(drafts=args.drafts, future=args.future, output=args.output, force=args.force,
+                               cache=args.cache,
                                wait=args.wait)
         if args.command == "serve":
             from sbuv_site.serve import serve

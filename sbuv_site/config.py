@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -259,7 +260,8 @@ def _check_text(key: str, value: str) -> str:
     elif key == "language" and not _LANGUAGE.match(value):
         raise _Wrong(f"{shown(value)} is not a language code", "write e.g. sv (or sv-SE)")
     elif key in (*_FOLDERS, "output_dir"):
-        _check_folder(value, _default(key), inside_site=key != "output_dir")
+        _check_folder(value, _default(key), inside_site=key == "content_dir",
+                      theme=key in ("layouts_dir", "static_dir"))
     return value
 
 
@@ -372,15 +374,35 @@ def _check_timezone(value: str) -> None:
         raise _Wrong(f"{shown(value)} is not a known time zone", "use e.g. Europe/Stockholm") from None
 
 
-def _check_folder(value: str, example: str, inside_site: bool) -> None:
-    """A folder name that reads the same everywhere; content, layouts and static lie inside the site."""
+# Folders whose files are the system's own: a theme's static files are published as they are.
+_SYSTEM_TREES = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/run", "/sbin", "/sys")
+_SYSTEM_FOLDERS = ("/", "/usr", "/var", "/home", "/root", "/srv", "/opt", "/tmp")
+
+
+def _check_folder(value: str, example: str, inside_site: bool, theme: bool = False) -> None:
+    """A folder name that reads the same everywhere; content lies inside the site.
+
+    Layouts and static files may come from a theme folder outside the site (`../theme/layouts`,
+    `/srv/theme/static`), as Hugo's themes and Pelican's theme paths may: config.yaml names it
+    deliberately, unlike a symbolic link, and sitefiles.Scope still refuses links out of it. A
+    system folder or one that holds the site is refused: its files would be published.
+    """
     if not value.strip():
         raise _Wrong("is empty", f"name a folder, e.g. '{example}'")
     if not value.isprintable():
         raise _Wrong(f"{shown(value)} holds a control character", "retype the folder name")
-    if not inside_site:
+    if not inside_site and not theme:
         return  # the output folder may lie anywhere: the build's own guard checks what it holds
     parts = PurePosixPath(value.replace("\\", "/")).parts
+    if theme and value.startswith("/"):
+        normal = os.path.normpath(value)
+        if normal in _SYSTEM_FOLDERS or any(normal == tree or normal.startswith(tree + "/")
+                                            for tree in _SYSTEM_TREES):
+            raise _Wrong(f"{shown(value)} is a system folder",
+                         f"name a folder of the site's own, e.g. '{example}', or a theme folder")
+        return
+    if theme and parts and parts[0] == ".." and any(part not in ("..", ".") for part in parts):
+        return  # a theme folder beside the site, e.g. ../theme/static
     if value.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", value):
         raise _Wrong(f"{shown(value)} is not a folder inside the site",
                      f"write the folder relative to the site, e.g. '{example}'")

@@ -3,6 +3,8 @@ off) and static/ into StaticFiles; sitefiles decides which files may be read at 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from dataclasses import dataclass
 from functools import partial
@@ -13,7 +15,7 @@ from frontmatter.default_handlers import YAMLHandler
 from sbuv_site.defaultfiles import builtin_static, merge_static
 from sbuv_site.errors import SiteError, raise_all
 from sbuv_site.images import is_image_file
-from sbuv_site.sitefiles import Scope, read_bounded, walk
+from sbuv_site.sitefiles import Scope, check_file, read_bounded, walk
 from sbuv_site.static import StaticFile
 from sbuv_site.yamltext import Located, decode_text, parse_yaml
 
@@ -80,6 +82,70 @@ def _read_sources(root: Path, content_dir: str, errors: list[SiteError]) -> tupl
             except SiteError as err:
                 errors.append(err)
     return tuple(sorted(documents, key=lambda d: (d.kind, str(d.path))))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A post or page found on disk, not yet read: its fingerprint tells the cache if it changed."""
+
+    path: Path  # as shown in messages: relative to the site root
+    real: Path  # where to read it
+    kind: str  # "posts" or "pages"
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+def scan_inputs(root: Path, content_dir: str, static_dir: str) -> tuple[
+        tuple[SourceFile, ...], tuple[StaticFile, ...], tuple[tuple[str, int, int], ...]]:
+    """The posts and pages found (not read) and the static files (read, the built-in ones merged in as
+    load_inputs does): both folders' problems at once.
+
+    A rebuild reads only the sources whose fingerprint differs from the cache's record.
+    """
+    errors: list[SiteError] = []
+    images: list[tuple[str, int, int]] = []  # images beside posts: (path, size, mtime), not read
+    sources = _scan_sources(root, content_dir, errors, images)
+    static = _read_static(root, static_dir, errors)
+    raise_all(errors)
+    return sources, merge_static(static, builtin_static()), tuple(images)
+
+
+def _scan_sources(root: Path, content_dir: str, errors: list[SiteError],
+                  images: list[tuple[str, int, int]]) -> tuple[SourceFile, ...]:
+    """Every post and page file, checked as load_sources checks it, but not read: a stat each."""
+    found: list[SourceFile] = []
+    scope = Scope.for_folder(root, content_dir)
+    for kind in KINDS:
+        folder = root / content_dir / kind
+        for path in walk(folder, scope, errors):
+            if is_leftover(path.name):
+                continue
+            shown = scope.shown(path)
+            if is_image_file(path.name):  # read only if a post shows it (imagefiles); its change counts
+                with contextlib.suppress(OSError):
+                    info = os.stat(path)
+                    images.append((str(shown), info.st_size, info.st_mtime_ns))
+                continue
+            try:
+                if not is_markdown(path.name):
+                    raise _not_markdown(shown, scope.shown(folder))
+                info = check_file(path, shown, scope, folder_inside=True)
+                if info.st_size > MAX_SOURCE_BYTES:
+                    raise _too_big(info.st_size, shown)
+            except SiteError as err:
+                errors.append(err)
+                continue
+            found.append(SourceFile(shown, path, kind, info.st_size, info.st_mtime_ns, info.st_ino))
+    return tuple(sorted(found, key=lambda f: (f.kind, str(f.path))))
+
+
+def read_scanned(root: Path, content_dir: str, file: SourceFile) -> tuple[bytes, SourceDocument]:
+    """One scanned file's bytes and its document, read under the same rules as load_sources."""
+    scope = Scope.for_folder(root, content_dir)
+    raw = read_bounded(file.real, file.path, scope, MAX_SOURCE_BYTES, partial(_too_big, path=file.path),
+                       folder_inside=True)
+    return raw, read_source(raw, file.path, file.kind)
 
 
 def is_markdown(name: str) -> bool:

@@ -14,12 +14,13 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sbuv_site.errors import SiteError
+from sbuv_site.errors import SiteError, raise_all
 
 T = TypeVar("T")
 MIN_ITEMS = 300  # below this, starting workers costs more than it saves
 
 _TASK: Callable[[int, int], Any] | None = None  # set just before forking; workers inherit it
+_CHUNK_TASK: Callable[[range], Any] | None = None
 
 
 def worker_count(items: int, wanted: int | None = None) -> int:
@@ -63,3 +64,61 @@ def run_shared(task: Callable[[int, int], list[T]], workers: int) -> list[T]:
 def split(items: Sequence[T], k: int, n: int) -> Sequence[T]:
     """The k-th of n interleaved shares of items (interleaved, so long and short items mix)."""
     return items[k::n]
+
+
+def _run_chunk(chunk: range) -> tuple[str, Any]:
+    assert _CHUNK_TASK is not None
+    try:
+        return "ok", _CHUNK_TASK(chunk)
+    except SiteError as err:
+        return "site-error", (str(err.path) if err.path is not None else None, err.line, err.message,
+                              err.hint)
+    except ExceptionGroup as group:  # several problems in one chunk: every one is reported
+        found = [e for e in group.exceptions if isinstance(e, SiteError)]
+        if len(found) != len(group.exceptions):
+            raise
+        return "site-errors", [(str(e.path) if e.path is not None else None, e.line, e.message, e.hint)
+                               for e in found]
+
+
+def run_chunks(task: Callable[[range], list[T]], count: int, workers: int, chunk: int = 32,
+               progress: Callable[[int], None] | None = None) -> list[T]:
+    """task over range(count) in chunks, on `workers` forked processes; results in index order.
+
+    Chunks are handed out as workers free up, so one slow item (the map) does not hold back
+    a fixed share. Workers inherit everything task closes over at the fork: nothing big is
+    pickled to them, and only task's (small) results come back. Every chunk's problems are
+    gathered and raised together, as a one-process run would.
+    """
+    global _CHUNK_TASK
+    chunks = [range(start, min(start + chunk, count)) for start in range(0, count, chunk)]
+    errors: list[SiteError] = []
+    merged: list[T] = []
+
+    def take(status: str, value: Any, size: int) -> None:
+        if status == "ok":
+            merged.extend(value)
+        elif status == "site-error":
+            errors.append(SiteError(*value))
+        else:
+            errors.extend(SiteError(*one) for one in value)
+        if progress:
+            progress(size)
+
+    if workers <= 1 or len(chunks) <= 1:
+        _CHUNK_TASK = task
+        try:
+            for part in chunks:
+                take(*_run_chunk(part), len(part))
+        finally:
+            _CHUNK_TASK = None
+    else:
+        _CHUNK_TASK = task
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for part, (status, value) in zip(chunks, pool.imap(_run_chunk, chunks), strict=True):
+                    take(status, value, len(part))
+        finally:
+            _CHUNK_TASK = None
+    raise_all(errors)
+    return merged

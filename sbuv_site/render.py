@@ -56,24 +56,51 @@ def hashed_name(relpath: str, data: bytes) -> str:
     return f"{stem}.{digest}.{ext}"
 
 
-Job = Callable[[], OutputFile]
+ALL_SOURCES = None  # a job's `uses` when it shows every post's text (or does not say which)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One output file to make later: where it goes, what it shows, and how to make it.
+
+    `uses` names the sources (by path) whose Markdown text the file shows, in full or as a
+    summary, beyond what every page depends on (the front matter of all posts, config,
+    layouts). The build cache keys the file by them, so an edit to one post's text re-renders
+    only the files that show it. None means every source's text: always safe.
+    """
+
+    relpath: str
+    uses: tuple[str, ...] | None
+    make: Callable[[], bytes]
 
 
 def render_site(site: Site, env: jinja2.Environment, static: Sequence[StaticFile],
                 built_at: datetime | None = None, part: tuple[int, int] = (0, 1)) -> list[OutputFile]:
-    """Every output file of the site, in a stable order.
+    """Every output file of the site, in a stable order (one process; the build splits site_jobs).
 
-    part=(k, n) renders only every n-th page starting at k, so n processes can share the
-    work and together make exactly the files one process would (static files go to part 0).
+    part=(k, n) makes only every n-th file starting at k, so n processes can share the
+    work and together make exactly the files one process would.
     """
+    k, n = part
+    jobs = site_jobs(site, env, static, built_at)
+    files = [OutputFile(job.relpath, job.make()) for index, job in enumerate(jobs) if index % n == k]
+    return sorted(files, key=lambda f: f.relpath)
+
+
+def site_jobs(site: Site, env: jinja2.Environment, static: Sequence[StaticFile],
+              built_at: datetime | None = None) -> list[Job]:
+    """Every output file of the site as a job, in a fixed order; nothing is rendered yet."""
     assets = {f.relpath: hashed_name(f.relpath, f.data) if f.relpath.endswith(".css") else f.relpath
               for f in static}
     renderer = _Renderer(site, env, assets, built_at)
-    k, n = part
-    files = [OutputFile(assets[f.relpath], f.data) for f in static] if k == 0 else []
-    files += [OutputFile(f.relpath, f.data) for f in site.attachments] if k == 0 else []  # beside posts
-    files.extend(job() for index, job in enumerate(renderer.jobs()) if index % n == k)
-    return sorted(files, key=lambda f: f.relpath)
+    jobs = [Job(assets[f.relpath], (), partial(_bytes_of, f.data)) for f in static]
+    jobs += [Job(f.relpath, (), partial(_bytes_of, f.data)) for f in site.attachments]  # beside posts
+    jobs.extend(renderer.jobs())
+    return jobs
+
+
+def _bytes_of(data: bytes) -> bytes:
+    return data
 
 
 class _Renderer:
@@ -106,13 +133,13 @@ class _Renderer:
         self.nav_items += [(p.title, p.url) for p in site.pages if p.menu is not None]
 
     def _page(self, template: str, url: str, title: str, section: str, *, description: str = "",
-              head: PageMeta | None = None, **context: Any) -> OutputFile:
+              head: PageMeta | None = None, **context: Any) -> bytes:
         """One HTML page; `description` is its own sentence for search results (else the site's)."""
         nav = [NavLink(name, link, link == url, link == section) for name, link in self.nav_items]
         full = {**self.common, "nav": nav, "page_title": title, "url": url,
                 "canonical_url": self.urls.absolute(url),
                 "head": head or page_meta(self.site, description), **context}
-        return OutputFile(self.urls.output_path(url), self._render(template, full))
+        return self._render(template, full)
 
     def _render(self, template: str, context: Mapping[str, Any]) -> bytes:
         try:
@@ -136,7 +163,8 @@ class _Renderer:
         for pager in site.home_pagers:
             yield page("list.html", pager.url,
                        site.config.title if pager.number == 1 else f"Sida {pager.number}",
-                       urls.home(), pager=pager, intro=pager.number == 1, facts=self.facts,
+                       urls.home(), uses=_sources(pager.items), pager=pager, intro=pager.number == 1,
+                       facts=self.facts,
                        alternates=[Alternate(JSON_FEED_TYPE, f"{name} (JSON Feed)", urls.json_feed())]
                        if pager.number == 1 else [],
                        description="" if pager.number == 1 else
@@ -149,75 +177,87 @@ class _Renderer:
         for post in site.undated_drafts:
             yield self._post(post, None, None)
         for item in site.pages:
-            yield page("page.html", item.url, item.title, item.url, page=item,
-                       description=plain_text(item.summary_html))
-        yield page("tags.html", urls.tags(), "Taggar", urls.tags(), terms=site.tags,
+            yield page("page.html", item.url, item.title, item.url, uses=(str(item.source.path),),
+                       page=item, description=plain_text(item.summary_html))
+        yield page("tags.html", urls.tags(), "Taggar", urls.tags(), uses=(), terms=site.tags,
                    description=f"Alla taggar på {name}, med antalet inlägg för varje tagg.")
         for term in site.tags:
             for pager in term.pagers:
                 part = f", sida {pager.number} av {pager.total}" if pager.total > 1 else ""
                 title = f"Tagg: {term.name}" + (f" – sida {pager.number}" if pager.number > 1 else "")
-                yield page("tag.html", pager.url, title, urls.tags(), term=term, pager=pager,
+                yield page("tag.html", pager.url, title, urls.tags(), uses=_sources(pager.items),
+                           term=term, pager=pager,
                            alternates=[Alternate(ATOM_TYPE, tag_feed_title(site, term), term.feed_url)],
                            description=f"Inlägg med taggen {term.name} på {name}{part}.")
         yield from self._municipality_pages()
-        yield page("archive.html", urls.archive(), "Arkiv", urls.archive(),
+        yield page("archive.html", urls.archive(), "Arkiv", urls.archive(), uses=(),
                    years=site.archive, year=None, all_years=site.archive, undated=site.undated,
                    description=f"Alla inlägg på {name}, ordnade efter år och månad.")
         for year in site.archive:
-            yield page("archive.html", year.url, f"Arkiv {year.year}", urls.archive(),
+            yield page("archive.html", year.url, f"Arkiv {year.year}", urls.archive(), uses=(),
                        years=(year,), year=year, all_years=site.archive, undated=site.undated,
                        description=f"Inlägg från {year.year} på {name}, ordnade efter månad.")
         yield page("subscribe.html", urls.subscribe(), "Prenumerera på nya inlägg", urls.subscribe(),
-                   feed_address=urls.absolute(urls.feed()), feed=site.config.feed,
+                   uses=(), feed_address=urls.absolute(urls.feed()), feed=site.config.feed,
                    json_feed_address=urls.absolute(urls.json_feed()),
                    example_feeds=[urls.absolute(p.feed_url) for p in site.places[:1]]
                    + [urls.absolute(t.feed_url) for t in site.tags[:1]],
                    description=f"Så följer du {name} med en flödesläsare: vad ett flöde är, "
                                "hur du prenumererar och flödets adress.")
-        yield page("404.html", urls.not_found(), "Sidan finns inte", "",
+        yield page("404.html", urls.not_found(), "Sidan finns inte", "", uses=_sources(site.posts[:3]),
                    head=page_meta(site, f"Sidan finns inte på {name}.", noindex=True),
                    municipalities_url=urls.municipalities(), tags_url=urls.tags() if site.tags else None,
                    search_url=None, latest=site.posts[:3])
-        yield partial(self._atom, "atom.xml", self.feeds.site_atom)
-        yield lambda: OutputFile(urls.output_path(urls.json_feed()), self.feeds.json_feed())
-        for term in site.tags:
-            yield partial(self._atom, urls.output_path(term.feed_url), partial(self.feeds.tag_atom, term))
+        feed_entries = [p for p in site.posts if p.published][: site.config.feed.limit]
+        yield Job("atom.xml", _sources(feed_entries), partial(self._atom, self.feeds.site_atom))
+        yield Job(urls.output_path(urls.json_feed()), ALL_SOURCES, self.feeds.json_feed)
+        for term in site.tags:  # a term's feed shows the text of its newest posts: all of them is safe
+            yield Job(urls.output_path(term.feed_url), _sources(term.posts),
+                      partial(self._atom, partial(self.feeds.tag_atom, term)))
         for place in site.places:
-            yield partial(self._atom, urls.output_path(place.feed_url), partial(self.feeds.place_atom, place))
-        yield self._sitemap
+            yield Job(urls.output_path(place.feed_url), _sources(place.posts),
+                      partial(self._atom, partial(self.feeds.place_atom, place)))
+        yield Job("sitemap.xml", (), self._sitemap)
         if site.statement:
             yield page("accessibility.html", site.statement.url, "Tillgänglighetsredogörelse", "",
-                       statement=site.statement,
+                       uses=(), statement=site.statement,
                        description=f"Hur tillgänglig {name} är, kända brister och hur du rapporterar "
                                    "problem med tillgängligheten.")
         for redirect in site.redirects:
             if redirect.query is None:
-                yield partial(self._redirect_page, redirect)
+                yield Job(urls.redirect_path(redirect.url), (), partial(self._redirect_page, redirect))
         if site.redirects:
-            yield partial(OutputFile, urls.output_path(urls.redirects()), redirects_file(site))
+            yield Job(urls.output_path(urls.redirects()), (), partial(redirects_file, site))
         robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap())}\n".encode()
-        yield partial(OutputFile, "robots.txt", robots)
+        yield Job("robots.txt", (), partial(_bytes_of, robots))
         types = {urls.json_feed(): JSON_FEED_TYPE}  # served as application/json, else
-        yield partial(OutputFile, HEADERS_FILE, headers_file(urls.base_path, self.css, types).encode())
-        yield partial(OutputFile, NGINX_FILE, nginx_file(urls.base_path, self.css, types).encode())
+        headers = headers_file(urls.base_path, self.css, types)
+        nginx = nginx_file(urls.base_path, self.css, types)
+        yield Job(HEADERS_FILE, (), partial(_bytes_of, headers.encode()))
+        yield Job(NGINX_FILE, (), partial(_bytes_of, nginx.encode()))
 
-    def _redirect_page(self, redirect: Redirect) -> OutputFile:
+    def _redirect_page(self, redirect: Redirect) -> bytes:
         """A page at an old address that sends the reader on: meta refresh, canonical, a plain link."""
         context = {"language": self.site.config.language, "site_title": self.site.config.title,
                    "title": redirect.title, "target": self.urls.absolute(redirect.target)}
-        return OutputFile(self.urls.redirect_path(redirect.url), self._render("redirect.html", context))
+        return self._render("redirect.html", context)
 
-    def _job(self, template: str, url: str, title: str, section: str, **context: Any) -> Job:
-        return partial(self._page, template, url, title, section, **context)
+    def _job(self, template: str, url: str, title: str, section: str, *,
+             uses: tuple[str, ...] | None = ALL_SOURCES, **context: Any) -> Job:
+        return Job(self.urls.output_path(url), uses, partial(self._page, template, url, title, section,
+                                                              **context))
 
     def _post(self, post: Post, newer: Post | None, older: Post | None) -> Job:
+        return Job(self.urls.output_path(post.url), (str(post.source.path),),
+                   partial(self._post_page, post, newer, older))
+
+    def _post_page(self, post: Post, newer: Post | None, older: Post | None) -> bytes:
         trail = self._trail(post)
-        return self._job("post.html", post.url, post.title, self.urls.archive() if post.date else "",
-                         head=post_meta(post, self.site, trail), breadcrumbs=trail,
-                         post=post, newer=newer, older=older,
-                         further=self.site.further.get(post.url, NO_FURTHER_READING),
-                         updated_text=format_date_sv(post.updated.date()) if post.updated else None)
+        return self._page("post.html", post.url, post.title, self.urls.archive() if post.date else "",
+                          head=post_meta(post, self.site, trail), breadcrumbs=trail,
+                          post=post, newer=newer, older=older,
+                          further=self.site.further.get(post.url, NO_FURTHER_READING),
+                          updated_text=format_date_sv(post.updated.date()) if post.updated else None)
 
     def _trail(self, post: Post) -> tuple[Link, ...]:
         """Start › Arkiv › 2015 › the post, through the archive, where every published post is listed.
@@ -237,16 +277,18 @@ class _Renderer:
     def _municipality_pages(self) -> Iterator[Job]:
         site, urls, facts = self.site, self.urls, self.facts
         counted = f"{facts.visited} av {facts.total} kommuner har besök eller inlägg på {site.config.title}"
-        yield lambda: self._page("map.html", urls.map(), "Karta över besökta kommuner", urls.map(),
-                                 map_svg=Markup(visit_map_svg(site, facts)), facts=facts,
-                                 description=f"Karta över Sveriges kommuner: {counted}.")
+        yield Job(urls.output_path(urls.map()), (), lambda: self._page(
+            "map.html", urls.map(), "Karta över besökta kommuner", urls.map(),
+            map_svg=Markup(visit_map_svg(site, facts)), facts=facts,
+            description=f"Karta över Sveriges kommuner: {counted}."))
         yield self._job("municipalities.html", urls.municipalities(), "Besökta kommuner",
-                        urls.municipalities(), facts=facts,
+                        urls.municipalities(), uses=(), facts=facts,
                         description=f"Besökta kommuner per län: {counted}.")
         for place, fact in zip(site.places, facts.places, strict=True):
-            yield partial(self._municipality_page, place, fact)
+            yield Job(urls.output_path(place.url), _sources(place.posts),
+                      partial(self._municipality_page, place, fact))
 
-    def _municipality_page(self, place: Place, fact: PlaceFact) -> OutputFile:
+    def _municipality_page(self, place: Place, fact: PlaceFact) -> bytes:
         where = place.municipality
         feed = Alternate(ATOM_TYPE, place_feed_title(self.site, place), place.feed_url)
         return self._page("municipality.html", place.url, where.name,
@@ -255,11 +297,11 @@ class _Renderer:
                                       f"på {self.site.config.title}.",
                           locator_svg=Markup(locator_svg(self.site, place.municipality)))
 
-    def _atom(self, relpath: str, context: Callable[[], Mapping[str, Any]]) -> OutputFile:
+    def _atom(self, context: Callable[[], Mapping[str, Any]]) -> bytes:
         """An Atom feed (the site's, a tag's or a municipality's): one layout for all of them."""
-        return OutputFile(relpath, self._render("atom.xml", context()))
+        return self._render("atom.xml", context())
 
-    def _sitemap(self) -> OutputFile:
+    def _sitemap(self) -> bytes:
         site, urls = self.site, self.urls
         entries: list[tuple[str, str | None]] = [(urls.absolute(urls.home()), None)]
         entries += [(urls.absolute(p.url), _last_change(p)) for p in site.posts]
@@ -271,7 +313,12 @@ class _Renderer:
         entries += [(urls.absolute(y.url), None) for y in site.archive]
         if site.statement:
             entries.append((urls.absolute(site.statement.url), site.statement.changed.iso))
-        return OutputFile("sitemap.xml", self._render("sitemap.xml", {"entries": entries}))
+        return self._render("sitemap.xml", {"entries": entries})
+
+
+def _sources(posts: Sequence[Post]) -> tuple[str, ...]:
+    """The source paths of some posts, for a job's `uses`."""
+    return tuple(str(p.source.path) for p in posts)
 
 
 def redirects_file(site: Site) -> bytes:

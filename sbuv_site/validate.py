@@ -104,17 +104,20 @@ def validate(documents: Sequence[SourceDocument], registry: Registry,
     pages: list[PageFields] = []
     errors: list[SiteError] = []
     for doc in documents:
-        checker = _Checker(doc, errors)
-        if doc.kind == "posts":
-            post = checker.post(registry, aliases, zone)
-            if post:
-                posts.append(post)
-        else:
-            page = checker.page(zone)
-            if page:
-                pages.append(page)
+        fields = check_document(doc, registry, aliases, zone, errors)
+        if isinstance(fields, PostFields):
+            posts.append(fields)
+        elif fields is not None:
+            pages.append(fields)
     raise_all(errors)
     return tuple(posts), tuple(pages)
+
+
+def check_document(doc: SourceDocument, registry: Registry, aliases: Mapping[str, str], zone: tzinfo,
+                   errors: list[SiteError]) -> PostFields | PageFields | None:
+    """One document's fields, or None with its problems added to errors (for one file at a time)."""
+    checker = _Checker(doc, errors)
+    return checker.post(registry, aliases, zone) if doc.kind == "posts" else checker.page(zone)
 
 
 class _Checker:

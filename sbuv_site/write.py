@@ -64,6 +64,11 @@ def write_output(files: Iterable[OutputFile], output: Path, lock: OutputLock | N
     if lock is None:
         with claim_output(output.resolve(), wait, output) as held:
             return write_output(files, output, held, mtime=mtime)
+    return _staged(lock, output, lambda staging: _fill(staging, files, output, mtime))
+
+
+def _staged(lock: OutputLock, output: Path, fill: Callable[[Path], int]) -> int:
+    """Fill a new staging folder beside the real output folder, then swap it in; or change nothing."""
     target = lock.target  # the real folder; `output` (a link, perhaps) names it in messages
     _remove_leftovers(target)
     try:
@@ -72,7 +77,7 @@ def write_output(files: Iterable[OutputFile], output: Path, lock: OutputLock | N
         raise disk_problem(exc, target.parent, "create a staging folder beside the output folder",
                            KEPT) from None
     try:
-        count = _fill(staging, files, output, mtime)
+        count = fill(staging)
         _swap(staging, target, output)
     finally:
         if staging.exists():

@@ -366,8 +366,12 @@ def test_language_is_a_language_code() -> None:
 
 
 @pytest.mark.parametrize(("line", "message", "hint"), [
-    ("static_dir: /etc", "'static_dir' '/etc' is not a folder inside the site",
-     "write the folder relative to the site, e.g. 'static'"),
+    ("static_dir: /etc", "'static_dir' '/etc' is a system folder",
+     "name a folder of the site's own, e.g. 'static', or a theme folder"),
+    ("static_dir: /etc/ssl/../ssl/private", "'static_dir' '/etc/ssl/../ssl/private' is a system folder",
+     "name a folder of the site's own, e.g. 'static', or a theme folder"),
+    ("layouts_dir: /", "'layouts_dir' '/' is a system folder",
+     "name a folder of the site's own, e.g. 'layouts', or a theme folder"),
     ("layouts_dir: '\\\\srv\\\\layouts'",
      "'layouts_dir' '\\\\srv\\\\layouts' is not a folder inside the site",
      "write the folder relative to the site, e.g. 'layouts'"),
@@ -424,3 +428,12 @@ def test_visit_names_and_aliases_are_read_in_composed_unicode() -> None:
     config = parse_config(decomposed, "config.yaml")
     assert config.visits[0].municipality == "Skövde"
     assert dict(config.aliases) == {"Västra Göta": "Göteborg"}
+
+
+def test_layouts_and_static_may_come_from_a_theme_folder_outside_the_site() -> None:
+    config = parse_config("base_url: https://e.org/\nlayouts_dir: /work/theme/layouts\n"
+                          "static_dir: ../theme/static\n", "config.yaml")
+    assert (config.layouts_dir, config.static_dir) == ("/work/theme/layouts", "../theme/static")
+    assert config_problem("content_dir: ../theme/content") == (
+        "config.yaml:2: 'content_dir' '../theme/content' is not a folder inside the site\n"
+        "  hint: write a folder below the site's own, without '..', e.g. 'content'")

@@ -174,7 +174,7 @@ def test_leftovers_of_killed_builds_go_but_another_outputs_staging_stays(small_s
         (small_site / name / "index.html").write_text("half", encoding="utf-8")
     build(small_site, BuildOptions(now=NOW))
     names = sorted(p.name for p in small_site.iterdir() if p.name.startswith("."))
-    assert names == [".out2.tmp-3-ghi", ".output.lock", ".output.tmp-x.tmp-4-jkl"]
+    assert names == [".out2.tmp-3-ghi", ".output.lock", ".output.tmp-x.tmp-4-jkl", ".sbuv-cache"]
 
 
 def test_a_swap_cut_between_its_two_renames_is_restored_by_the_next_build(small_site: Path) -> None:
@@ -197,7 +197,8 @@ def test_without_rename_exchange_the_swap_takes_two_renames(small_site: Path,
     (small_site / "content/posts/b.md").write_text(post("Andra", "2016-02-01"), encoding="utf-8")
     build(small_site, BuildOptions(now=NOW))
     assert (small_site / "output/2016/02/andra/index.html").is_file()
-    assert sorted(p.name for p in small_site.iterdir() if p.name.startswith(".")) == [".output.lock"]
+    assert sorted(p.name for p in small_site.iterdir() if p.name.startswith(".")) == [".output.lock",
+                                                                                    ".sbuv-cache"]
 
 
 @pytest.mark.parametrize("wait", ["nan", "-1", "inf", "soon"])

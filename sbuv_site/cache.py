@@ -1,0 +1,247 @@
+"""The build cache in `.sbuv-cache/`: what the last build read and wrote, so the next does less.
+
+Two files, each whole or ignored:
+- `index.bin`: every source file's fingerprint (size, mtime, inode) and digests, and for each
+  output folder the files last written there, by the key of what made them. Small: enough to
+  see that nothing changed without reading a single post.
+- `sources.bin`: each source's checked front matter and rendered Markdown, by path. Large;
+  read only when something changed.
+
+The cache is a record to be checked, never trusted: a file of another program version, of
+other settings, cut short, corrupt or foreign is ignored and the build starts from nothing.
+It is read with an unpickler that can only make the project's own frozen records and a few
+plain types, so a planted file cannot run code; each file carries a digest of its bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import io
+import os
+import pickle
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sbuv_site
+from sbuv_site.images import DocumentImages
+from sbuv_site.markup import Rendered
+from sbuv_site.validate import PageFields, PostFields
+
+CACHE_DIR = ".sbuv-cache"
+_MAGIC = b"sbuv-site cache 1\n"
+_PACKAGE = Path(sbuv_site.__file__).resolve().parent
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One post or page as last read: how to tell it is unchanged, and what it held."""
+
+    kind: str  # "posts" or "pages"
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: str  # of the file's bytes
+    front: str  # digest of the front matter's text: a change there may change every page
+    body: str  # digest of the Markdown text: a change there changes only pages that show it
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A source's checked fields and its Markdown as HTML."""
+
+    fields: PostFields | PageFields
+    rendered: Rendered
+    images: DocumentImages | None = None  # the sizes rendered into it and the files beside it
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """One file of a built output folder: the key of what made it, and how to know it is still there."""
+
+    key: str
+    digest: str
+    inode: int
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutputRecord:
+    """An output folder as the last build left it."""
+
+    device: int  # the real folder's device and inode after the swap: another tree is another folder
+    inode: int
+    build_key: str  # everything that decides the whole output; equal means nothing to do
+    next_change: float | None  # when a post left out as in the future comes due (POSIX time)
+    files: dict[str, FileRecord]
+
+
+@dataclass
+class BuildCache:
+    """What `.sbuv-cache/` holds, in memory; `serve` keeps one across rebuilds."""
+
+    program: str  # program_version() of the build that wrote it
+    source_key: str  # settings the checked fields and HTML depend on (see build.source_key)
+    sources: dict[str, SourceRecord] = field(default_factory=dict)
+    parsed: dict[str, Parsed] = field(default_factory=dict)
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    note: str | None = None  # why an existing cache was ignored, for --verbose
+    parsed_loaded: bool = True  # False until sources.bin is read (lazily, when needed)
+    root: Path | None = None
+
+
+_program: str | None = None
+
+
+def program_version() -> str:
+    """A digest of the program itself: its code, built-in layouts and data files.
+
+    An edit to any of them (a new release, a fix in a checkout) must not reuse pages made
+    by the old program.
+    """
+    global _program
+    if _program is None:
+        digest = hashlib.sha256(sbuv_site.__version__.encode())
+        for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+        _program = digest.hexdigest()
+    return _program
+
+
+def digest_of(*parts: bytes | str) -> str:
+    """One hex digest of several texts, each length-prefixed so that ('ab', 'c') != ('a', 'bc')."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def load_cache(root: Path, source_key: str) -> BuildCache:
+    """The cache of the site in root, or an empty one (with a note saying why) if it cannot be used."""
+    empty = BuildCache(program_version(), source_key, root=root)
+    folder = root / CACHE_DIR
+    if not folder.exists():
+        return empty
+    try:
+        index = _read(folder / "index.bin")
+        if not isinstance(index, dict) or index.get("program") != program_version():
+            empty.note = "the cache was made by another version of sbuv-site; rebuilt"
+            return empty
+        if index.get("source_key") != source_key:
+            empty.note = "settings that change every page differ from the cache's; rebuilt"
+            return empty
+        sources, outputs = index["sources"], index["outputs"]
+        if not (isinstance(sources, dict) and isinstance(outputs, dict)
+                and all(isinstance(r, SourceRecord) for r in sources.values())
+                and all(isinstance(r, OutputRecord) for r in outputs.values())):
+            raise ValueError("unexpected records")
+    except (OSError, ValueError, KeyError, EOFError, pickle.UnpicklingError, TypeError, AttributeError,
+            IndexError, ImportError, MemoryError, RecursionError) as exc:
+        empty.note = f"the cache in {CACHE_DIR}/ could not be used ({_reason(exc)}); rebuilt"
+        return empty
+    return BuildCache(program_version(), source_key, sources, {}, outputs, parsed_loaded=False, root=root)
+
+
+def load_parsed(cache: BuildCache) -> None:
+    """Read sources.bin into cache.parsed, once; a bad file leaves it empty (all sources reread)."""
+    if cache.parsed_loaded or cache.root is None:
+        return
+    cache.parsed_loaded = True
+    try:
+        parsed = _read(cache.root / CACHE_DIR / "sources.bin")
+        if not (isinstance(parsed, dict) and parsed.get("program") == cache.program
+                and parsed.get("source_key") == cache.source_key):
+            raise ValueError("another program or settings")
+        entries = parsed["parsed"]
+        if not all(isinstance(k, str) and isinstance(v, Parsed) for k, v in entries.items()):
+            raise ValueError("unexpected records")
+        cache.parsed = entries
+    except (OSError, ValueError, KeyError, EOFError, pickle.UnpicklingError, TypeError, AttributeError,
+            IndexError, ImportError, MemoryError, RecursionError) as exc:
+        cache.note = f"the cache's sources could not be used ({_reason(exc)}); reread"
+        cache.parsed = {}
+
+
+def save_cache(root: Path, cache: BuildCache, parsed_changed: bool) -> str | None:
+    """Write the cache beside the site; a failure only costs the next build time (returns why)."""
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            _write(ignore, b"# made by sbuv-site: the build cache is never committed\n*\n")
+        if parsed_changed or not (folder / "sources.bin").exists():
+            _write(folder / "sources.bin", _dump({"program": cache.program, "source_key": cache.source_key,
+                                                   "parsed": cache.parsed}))
+        _write(folder / "index.bin", _dump({"program": cache.program, "source_key": cache.source_key,
+                                             "sources": cache.sources, "outputs": cache.outputs}))
+    except OSError as exc:
+        return f"the build cache could not be saved in {CACHE_DIR}/ ({exc.strerror or exc})"
+    return None
+
+
+def _dump(value: Any) -> bytes:
+    payload = pickle.dumps(value, protocol=5)
+    return _MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+def _read(path: Path) -> Any:
+    data = path.read_bytes()
+    if not data.startswith(_MAGIC):
+        raise ValueError("not a cache file of this program")
+    head, payload = data[len(_MAGIC):len(_MAGIC) + 65], data[len(_MAGIC) + 65:]
+    if head[:64] != hashlib.sha256(payload).hexdigest().encode() or head[64:] != b"\n":
+        raise ValueError("its digest does not match: cut short or changed")
+    return _SafeUnpickler(io.BytesIO(payload)).load()
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Whole or not at all: a temporary file beside it, then a rename."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
+_PLAIN = {("builtins", name) for name in ("dict", "list", "tuple", "set", "frozenset", "str", "int",
+                                           "float", "bool", "bytes")}
+_PLAIN |= {("datetime", name) for name in ("datetime", "date", "timedelta", "timezone")}
+_PLAIN |= {("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"), ("zoneinfo", "ZoneInfo"),
+           ("zoneinfo._zoneinfo", "ZoneInfo"), ("zoneinfo._zoneinfo", "ZoneInfo._unpickle")}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Makes only the project's own dataclasses and plain values: never a function to call."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("builtins", "getattr"):
+            return _zone_getattr  # how a datetime's ZoneInfo pickles itself, and nothing else
+        if (module, name) in _PLAIN:
+            return super().find_class(module, name)
+        if module.startswith("sbuv_site.") and "." not in name:
+            found = super().find_class(module, name)
+            if isinstance(found, type) and dataclasses.is_dataclass(found):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file")
+
+
+
+def _zone_getattr(owner: Any, name: str) -> Any:
+    if owner is ZoneInfo and name == "_unpickle":
+        return ZoneInfo._unpickle  # type: ignore[attr-defined]
+    raise pickle.UnpicklingError(f"getattr({owner!r}, {name!r}) is not allowed in a cache file")
