@@ -202,21 +202,33 @@ def coordinate(draw: st.DrawFn, low: int, high: int, snaps: Sequence[int]) -> fl
     return draw(st.one_of(st.floats(low, high), st.integers(low, high).map(float), st.sampled_from(snaps)))
 
 
+def midpoints(rings: Sequence[Ring]) -> list[FloatPoint]:
+    """The middle of each side: exactly on it, so a corner there has a cross product of exactly 0."""
+    return [((x0 + x1) / 2, (y0 + y1) / 2) for ring in rings for (x0, y0), (x1, y1) in reference_edges(ring)]
+
+
 @st.composite
 def shape_and_rect(draw: st.DrawFn) -> tuple[tuple[Ring, ...], Rect]:
     """A real municipality and a rectangle around, across or inside it: from tiny (and empty or
-    inverted) to larger than the map's hit squares, with sides that may run through its vertices."""
+    inverted) to larger than the map's hit squares, with sides that may run through its vertices
+    and corners that may lie on its sides."""
     rings = real_rings(draw(st.sampled_from(CODES)))
     x, y, w, h = bounds(rings)
     xs = [p[0] for ring in rings for p in ring]
     ys = [p[1] for ring in rings for p in ring]
     left = draw(coordinate(x - 700, x + w + 100, xs))
     top = draw(coordinate(y - 700, y + h + 100, ys))
+    if draw(st.booleans()):
+        left, top = draw(st.sampled_from(midpoints(rings)))
     extent = st.one_of(st.floats(0, 1400), st.integers(0, 1400).map(float),
                        st.sampled_from([0.0, 1e-300, 577.78]), st.floats(-50, 0))
     width, height = draw(extent), draw(extent)
-    if draw(st.booleans()):  # the far side through a vertex, too
+    far = draw(st.sampled_from(["any", "vertex", "side"]))
+    if far == "vertex":
         width, height = draw(st.sampled_from(xs)) - left, draw(st.sampled_from(ys)) - top
+    elif far == "side":  # half-integers: left + width gives the point back exactly
+        mx, my = draw(st.sampled_from(midpoints(rings)))
+        width, height = mx - left, my - top
     return rings, (left, top, width, height)
 
 
@@ -257,6 +269,45 @@ def test_an_edge_crosses_the_rectangle_as_the_four_orientation_tests_say(
     i = data.draw(st.integers(0, len(ring) - 1))
     (x0, y0), (x1, y1) = ring[i], ring[(i + 1) % len(ring)]
     x, y, w, h = rect
+    corner = data.draw(st.sampled_from([None, 0, 1, 2, 3]))
+    if corner is not None:  # that corner exactly on this edge, whole sides: the sums stay exact
+        w, h = float(round(w)), float(round(h))
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        x, y = (mx - w if corner in (1, 2) else mx), (my - h if corner in (2, 3) else my)
+        rect = (x, y, w, h)
     expected = any(reference_segments_cross((x0, y0), (x1, y1), s, t)
                    for s, t in reference_edges(reference_corners(rect)))
     assert _crosses_a_side(x0, y0, x1, y1, x, y, x + w, y + h) == expected
+
+
+def through_and_between(values: Sequence[int]) -> list[float]:
+    """Coordinates on each vertex line and just either side of it."""
+    return sorted({v + d for v in values for d in (-0.5, 0.0, 0.5)})
+
+
+WITH_HOLE = (((0, 0), (12, 0), (12, 12), (0, 12)), ((4, 4), (4, 8), (8, 8), (8, 4)))
+SMALL_SHAPES = [(SQUARE,), (L_SHAPE,), WITH_HOLE, real_rings("0184"), real_rings("0127")]  # Solna, Botkyrka
+
+
+@pytest.mark.parametrize("rings", SMALL_SHAPES)
+def test_points_on_every_vertex_line_answer_as_the_plain_version(rings: tuple[Ring, ...]) -> None:
+    """Rings are skipped by their boxes, half-open on the far sides: the edges of those boxes are
+    where a skip could differ, so every point on a vertex line (and beside it) is tried."""
+    prepared = prepare(rings)
+    for x in through_and_between([p[0] for ring in rings for p in ring]):
+        for y in through_and_between([p[1] for ring in rings for p in ring]):
+            assert prepared_point_inside(x, y, prepared) == reference_point_in_rings(x, y, rings), (x, y)
+
+
+@pytest.mark.parametrize("rings", SMALL_SHAPES[:3])
+def test_rectangles_between_vertex_lines_answer_as_the_plain_version(rings: tuple[Ring, ...]) -> None:
+    prepared = prepare(rings)
+    xs = through_and_between([p[0] for ring in rings for p in ring])
+    ys = through_and_between([p[1] for ring in rings for p in ring])
+    for left in xs:
+        for top in ys:
+            for right in xs:
+                for bottom in ys:
+                    rect = (left, top, right - left, bottom - top)
+                    assert prepared_rect_meets(rect, prepared) == reference_rect_meets(rect, rings), rect
+                    assert prepared_rect_inside(rect, prepared) == reference_rect_inside(rect, rings), rect
