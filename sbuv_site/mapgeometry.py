@@ -68,6 +68,7 @@ class PreparedRing(NamedTuple):
     top: int
     right: int
     bottom: int
+    points: Ring
     edges: tuple[tuple[int, int, int, int], ...]  # (x0, y0, x1, y1), the last one back to the start
 
 
@@ -84,7 +85,7 @@ def prepare(rings: Iterable[Ring]) -> PreparedShape:
         xs = [x for x, _ in ring]
         ys = [y for _, y in ring]
         edges = tuple((x0, y0, x1, y1) for (x0, y0), (x1, y1) in _edges(ring))
-        prepared.append(PreparedRing(min(xs), min(ys), max(xs), max(ys), edges))
+        prepared.append(PreparedRing(min(xs), min(ys), max(xs), max(ys), tuple(ring), edges))
     return tuple(prepared)
 
 
@@ -106,7 +107,7 @@ def prepared_point_inside(x: float, y: float, shape: PreparedShape) -> bool:
     the ray crosses the closed ring an even number of times. Each leaves the parity as it was.
     """
     inside = False
-    for left, top, right, bottom, edges in shape:
+    for left, top, right, bottom, _, edges in shape:
         if left <= x < right and top <= y < bottom and _crossings(x, y, edges):
             inside = not inside
     return inside
@@ -118,7 +119,7 @@ def _corners_inside(rect: Rect, shape: PreparedShape) -> tuple[bool, bool, bool,
     x, y, w, h = rect
     xr, yb = x + w, y + h
     inside = [False, False, False, False]
-    for left, top, right, bottom, edges in shape:
+    for left, top, right, bottom, _, edges in shape:
         if not (left <= x < right or left <= xr < right):
             continue  # neither corner's parity changes (see prepared_point_inside)
         for py, west, east in ((y, 0, 1), (yb, 3, 2)):
@@ -160,18 +161,26 @@ def _crosses_a_side(x0: int, y0: int, x1: int, y1: int, x: float, y: float, xr: 
 
 def _edges_cross_rect(rect: Rect, shape: PreparedShape) -> bool:
     """True when a vertex lies strictly inside the rectangle or a side properly crosses one of its
-    sides. Sides wholly to one side of the rectangle are passed over first, whole rings at once
-    when their box is (then so is each of their sides)."""
+    sides.
+
+    Vertices first: that is the usual way a shape meets a hit square, and the cheapest to find.
+    Then the sides, passing over those wholly to one side of the rectangle (whole rings at once
+    when their box is) before the costlier test of crossing.
+    """
     x, y, w, h = rect
     xr, yb = x + w, y + h
-    for left, top, right, bottom, edges in shape:
+    for left, top, right, bottom, points, _ in shape:
+        if right < x or left > xr or bottom < y or top > yb:
+            continue
+        for px, py in points:
+            if x < px < xr and y < py < yb:
+                return True
+    for left, top, right, bottom, _, edges in shape:
         if right < x or left > xr or bottom < y or top > yb:
             continue
         for x0, y0, x1, y1 in edges:
             if (x0 < x and x1 < x) or (x0 > xr and x1 > xr) or (y0 < y and y1 < y) or (y0 > yb and y1 > yb):
-                continue  # the edge lies wholly to one side of the rectangle
-            if (x < x0 < xr and y < y0 < yb) or (x < x1 < xr and y < y1 < yb):
-                return True  # a vertex strictly inside (the end is the next side's start)
+                continue
             if _crosses_a_side(x0, y0, x1, y1, x, y, xr, yb):
                 return True
     return False

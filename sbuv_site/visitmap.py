@@ -179,14 +179,16 @@ def hit_areas(shapes: dict[str, tuple[Ring, ...]], centroids: dict[str, tuple[in
         others = [(boxes[other], prepared[other]) for other in shapes
                   if other != code and rects_overlap(near, boxes[other])]
         close = [s for s in squares if rects_overlap(near, s)]
-        own = prepared[code]
+        half, grown_size = size / 2, size + 2 * margin
         for dx, dy in offsets:
-            square = (cx + dx - size / 2, cy + dy - size / 2, size, size)
-            if (square[0] < vx or square[1] < vy or square[0] + size > vx + vw or square[1] + size > vy + vh
-                    or not prepared_rect_meets(square, own)):
+            square = (cx + dx - half, cy + dy - half, size, size)
+            if square[0] < vx or square[1] < vy or square[0] + size > vx + vw or square[1] + size > vy + vh:
                 continue
-            grown = (square[0] - margin, square[1] - margin, size + 2 * margin, size + 2 * margin)
-            if any(rects_overlap(grown, s) for s in close) or _blocked(grown, others):
+            grown = (square[0] - margin, square[1] - margin, grown_size, grown_size)
+            # The neighbours are the usual reason a spot is taken (found by one test, thanks to
+            # _blocked's ordering); the place's own shape comes last.
+            if (_blocked(grown, close, others)
+                    or not prepared_rect_meets(square, prepared[code])):
                 continue
             placed[code] = square
             squares.append(square)
@@ -194,12 +196,21 @@ def hit_areas(shapes: dict[str, tuple[Ring, ...]], centroids: dict[str, tuple[in
     return placed
 
 
-def _blocked(grown: Rect, others: list[tuple[Rect, PreparedShape]]) -> bool:
-    """True when the grown square meets one of the other places. The one found is moved to the
-    front: the next offset lies next to this one, so the same neighbour most likely blocks it too,
-    and a hemmed-in place then costs one test per offset instead of one per neighbour."""
+def _blocked(grown: Rect, squares: list[Rect], others: list[tuple[Rect, PreparedShape]]) -> bool:
+    """True when the grown square overlaps a hit square already placed or meets another place.
+
+    The place found is moved to the front: the next offset lies next to this one, so the same
+    neighbour most likely blocks it too, and a hemmed-in place then costs one test per offset
+    instead of one per neighbour.
+    """
+    gx, gy, gw, gh = grown
+    gr, gb = gx + gw, gy + gh  # the sums rects_overlap makes, made once
+    for sx, sy, sw, sh in squares:
+        if gx < sx + sw and sx < gr and gy < sy + sh and sy < gb:
+            return True
     for i, (box, shape) in enumerate(others):
-        if rects_overlap(grown, box) and prepared_rect_meets(grown, shape):
+        bx, by, bw, bh = box
+        if gx < bx + bw and bx < gr and gy < by + bh and by < gb and prepared_rect_meets(grown, shape):
             if i:
                 others.insert(0, others.pop(i))
             return True
