@@ -1,6 +1,10 @@
 """Plane geometry on the map's integer SVG paths: read them, test rectangles against them, outline and
 simplify them, write them back coarser. Pure Python; no GIS library is needed at build time.
 
+Code that tests many rectangles against the same shapes (the map's hit squares) prepares each shape
+once (prepare, then the prepared_* tests); the plain functions prepare on every call. Both answer
+exactly as the first, simpler code did, bit for bit (tests/test_mapgeometry.py keeps it as reference).
+
 The paths are those of sbuv_site/data/municipalities.json: rings written as ``M x y l dx dy … z`` in
 100 m units, y down. Shared borders have identical vertices on both sides (the data tests check it),
 which is what lets outline() find the border of the union by counting edges.
@@ -101,10 +105,11 @@ def _crossings(px: float, py: float, edges: Iterable[tuple[int, int, int, int]])
 def prepared_point_inside(x: float, y: float, shape: PreparedShape) -> bool:
     """point_in_rings on a prepared shape.
 
-    A ring whose box does not hold the point in [left, right) x [top, bottom) is skipped: no side
-    has the point's y strictly between its ends' sides of it, or every computed crossing lies at or
-    left of the point (it lies between the side's ends, and rounding never takes it past them), or
-    the ray crosses the closed ring an even number of times. Each leaves the parity as it was.
+    A ring counts only when its box holds the point in [left, right) x [top, bottom); elsewhere it
+    cannot change the parity. Above or below the box, no side has one end below the point's y and
+    the other not. Right of it, no crossing lies right of the point: a computed crossing stays
+    between its side's ends (rounding never takes it past them). Left of it, every crossing does,
+    and a ray crosses a closed ring an even number of times.
     """
     inside = False
     for left, top, right, bottom, _, edges in shape:
@@ -122,16 +127,16 @@ def _corners_inside(rect: Rect, shape: PreparedShape) -> tuple[bool, bool, bool,
     for left, top, right, bottom, _, edges in shape:
         if not (left <= x < right or left <= xr < right):
             continue  # neither corner's parity changes (see prepared_point_inside)
-        for py, west, east in ((y, 0, 1), (yb, 3, 2)):
+        for py, at_x, at_xr in ((y, 0, 1), (yb, 3, 2)):
             if not top <= py < bottom:
                 continue
             for x0, y0, x1, y1 in edges:
                 if (y0 > py) != (y1 > py):
                     crossing = x0 + (py - y0) * (x1 - x0) / (y1 - y0)
                     if x < crossing:
-                        inside[west] = not inside[west]
+                        inside[at_x] = not inside[at_x]
                     if xr < crossing:
-                        inside[east] = not inside[east]
+                        inside[at_xr] = not inside[at_xr]
     return inside[0], inside[1], inside[2], inside[3]
 
 
