@@ -1,6 +1,10 @@
 """Plane geometry on the map's integer SVG paths: read them, test rectangles against them, outline and
 simplify them, write them back coarser. Pure Python; no GIS library is needed at build time.
 
+Code that tests many rectangles against the same shapes (the map's hit squares) prepares each shape
+once (prepare, then the prepared_* tests); the plain functions prepare on every call. Both answer
+exactly as the first, simpler code did, bit for bit (tests/test_mapgeometry.py keeps it as reference).
+
 The paths are those of sbuv_site/data/municipalities.json: rings written as ``M x y l dx dy … z`` in
 100 m units, y down. Shared borders have identical vertices on both sides (the data tests check it),
 which is what lets outline() find the border of the union by counting edges.
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 Point = tuple[int, int]
 Ring = tuple[Point, ...]
@@ -56,58 +60,160 @@ def ring_area(ring: Ring) -> float:
     return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in _edges(ring)) / 2
 
 
-def point_in_rings(x: float, y: float, rings: Iterable[Ring]) -> bool:
-    """Even-odd rule: inside a municipality's rings (islands count, lake holes do not)."""
-    inside = False
+class PreparedRing(NamedTuple):
+    """One ring made ready for many rectangle tests: its bounding box and its sides as flat tuples.
+
+    The map's hit squares test hundreds of rectangles against the same shapes; building the sides
+    once (instead of re-pairing the points on every call) and skipping rings whose box lies off the
+    rectangle is what keeps that cheap.
+    """
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+    points: Ring
+    edges: tuple[tuple[int, int, int, int], ...]  # (x0, y0, x1, y1), the last one back to the start
+
+
+PreparedShape = tuple[PreparedRing, ...]
+
+
+def prepare(rings: Iterable[Ring]) -> PreparedShape:
+    """The rings of one shape made ready for the prepared_* tests (rings of no points are left out:
+    they have no sides, so they never change an answer)."""
+    prepared = []
     for ring in rings:
-        for (x0, y0), (x1, y1) in _edges(ring):
-            if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
-                inside = not inside
+        if not ring:
+            continue
+        xs = [x for x, _ in ring]
+        ys = [y for _, y in ring]
+        edges = tuple((x0, y0, x1, y1) for (x0, y0), (x1, y1) in _edges(ring))
+        prepared.append(PreparedRing(min(xs), min(ys), max(xs), max(ys), tuple(ring), edges))
+    return tuple(prepared)
+
+
+def _crossings(px: float, py: float, edges: Iterable[tuple[int, int, int, int]]) -> bool:
+    """Whether a ray from (px, py) towards +x crosses these sides an odd number of times."""
+    odd = False
+    for x0, y0, x1, y1 in edges:
+        if (y0 > py) != (y1 > py) and px < x0 + (py - y0) * (x1 - x0) / (y1 - y0):
+            odd = not odd
+    return odd
+
+
+def prepared_point_inside(x: float, y: float, shape: PreparedShape) -> bool:
+    """point_in_rings on a prepared shape.
+
+    A ring counts only when its box holds the point in [left, right) x [top, bottom); elsewhere it
+    cannot change the parity. Above or below the box, no side has one end below the point's y and
+    the other not. Right of it, no crossing lies right of the point: a computed crossing stays
+    between its side's ends (rounding never takes it past them). Left of it, every crossing does,
+    and a ray crosses a closed ring an even number of times.
+    """
+    inside = False
+    for left, top, right, bottom, _, edges in shape:
+        if left <= x < right and top <= y < bottom and _crossings(x, y, edges):
+            inside = not inside
     return inside
 
 
-def _segments_cross(a: tuple[float, float], b: tuple[float, float],
-                    c: tuple[float, float], d: tuple[float, float]) -> bool:
-    def side(p: tuple[float, float], q: tuple[float, float], r: tuple[float, float]) -> float:
-        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
-
-    d1, d2, d3, d4 = side(c, d, a), side(c, d, b), side(a, b, c), side(a, b, d)
-    return ((d1 > 0) != (d2 > 0)) and ((d3 > 0) != (d4 > 0)) and 0 not in (d1, d2, d3, d4)
-
-
-def _rect_corners(rect: Rect) -> list[tuple[float, float]]:
+def _corners_inside(rect: Rect, shape: PreparedShape) -> tuple[bool, bool, bool, bool]:
+    """prepared_point_inside for the rectangle's four corners, clockwise from (x, y), in one pass:
+    the two corners on a horizontal side share which sides their rays cross and where."""
     x, y, w, h = rect
-    return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+    xr, yb = x + w, y + h
+    inside = [False, False, False, False]
+    for left, top, right, bottom, _, edges in shape:
+        if not (left <= x < right or left <= xr < right):
+            continue  # neither corner's parity changes (see prepared_point_inside)
+        for py, at_x, at_xr in ((y, 0, 1), (yb, 3, 2)):
+            if not top <= py < bottom:
+                continue
+            for x0, y0, x1, y1 in edges:
+                if (y0 > py) != (y1 > py):
+                    crossing = x0 + (py - y0) * (x1 - x0) / (y1 - y0)
+                    if x < crossing:
+                        inside[at_x] = not inside[at_x]
+                    if xr < crossing:
+                        inside[at_xr] = not inside[at_xr]
+    return inside[0], inside[1], inside[2], inside[3]
 
 
-def _edges_cross_rect(rect: Rect, rings: Iterable[Ring]) -> bool:
-    corners = _rect_corners(rect)
-    sides = list(_edges(corners))
-    x, y, w, h = rect
-    for ring in rings:
-        for p, q in _edges(ring):
-            if (p[0] < x and q[0] < x) or (p[0] > x + w and q[0] > x + w) or \
-                    (p[1] < y and q[1] < y) or (p[1] > y + h and q[1] > y + h):
-                continue  # the edge lies wholly to one side of the rectangle
-            if x < p[0] < x + w and y < p[1] < y + h:
-                return True  # a vertex strictly inside
-            if any(_segments_cross(p, q, s, t) for s, t in sides):
+def _crosses_a_side(x0: int, y0: int, x1: int, y1: int, x: float, y: float, xr: float, yb: float) -> bool:
+    """Whether the side (x0, y0)-(x1, y1) properly crosses a side of the rectangle from (x, y) to
+    (xr, yb): the four-orientation test of two segments, with the same floating-point products.
+
+    Each orientation of an end against an axis-parallel side of the rectangle has one non-zero
+    product (the other is an exact zero); the test only asks whether two orientations are non-zero
+    with opposite signs, which a change of sign leaves as it is. So those are written as the one
+    product, and the rectangle's corners against the side as the general cross product.
+    """
+    wd, ht = xr - x, yb - y
+    ex, ey = x1 - x0, y1 - y0
+    ends = ((wd * (y0 - y), wd * (y1 - y)), (ht * (x0 - xr), ht * (x1 - xr)),
+            (wd * (y0 - yb), wd * (y1 - yb)), (ht * (x0 - x), ht * (x1 - x)))
+    corners = ((x, y), (xr, y), (xr, yb), (x, yb))
+    for i, (a, b) in enumerate(ends):
+        if (a < 0 < b) or (b < 0 < a):  # the ends lie strictly on either side of the side's line
+            (sx, sy), (tx, ty) = corners[i], corners[(i + 1) % 4]
+            c = ex * (sy - y0) - ey * (sx - x0)
+            d = ex * (ty - y0) - ey * (tx - x0)
+            if (c < 0 < d) or (d < 0 < c):  # and the side's ends on either side of the edge's line
                 return True
     return False
 
 
+def _edges_cross_rect(rect: Rect, shape: PreparedShape) -> bool:
+    """True when a vertex lies strictly inside the rectangle or a side properly crosses one of its
+    sides.
+
+    Vertices first: that is the usual way a shape meets a hit square, and the cheapest to find.
+    Then the sides, passing over those wholly to one side of the rectangle (whole rings at once
+    when their box is) before the costlier test of crossing.
+    """
+    x, y, w, h = rect
+    xr, yb = x + w, y + h
+    for left, top, right, bottom, points, _ in shape:
+        if right < x or left > xr or bottom < y or top > yb:
+            continue
+        for px, py in points:
+            if x < px < xr and y < py < yb:
+                return True
+    for left, top, right, bottom, _, edges in shape:
+        if right < x or left > xr or bottom < y or top > yb:
+            continue
+        for x0, y0, x1, y1 in edges:
+            if (x0 < x and x1 < x) or (x0 > xr and x1 > xr) or (y0 < y and y1 < y) or (y0 > yb and y1 > yb):
+                continue
+            if _crosses_a_side(x0, y0, x1, y1, x, y, xr, yb):
+                return True
+    return False
+
+
+def prepared_rect_meets(rect: Rect, shape: PreparedShape) -> bool:
+    """rect_meets_rings on a prepared shape: the same answer, for a fraction of the work."""
+    return _edges_cross_rect(rect, shape) or any(_corners_inside(rect, shape))
+
+
+def prepared_rect_inside(rect: Rect, shape: PreparedShape) -> bool:
+    """rect_inside_rings on a prepared shape: the same answer, for a fraction of the work."""
+    return not _edges_cross_rect(rect, shape) and all(_corners_inside(rect, shape))
+
+
+def point_in_rings(x: float, y: float, rings: Iterable[Ring]) -> bool:
+    """Even-odd rule: inside a municipality's rings (islands count, lake holes do not)."""
+    return prepared_point_inside(x, y, prepare(rings))
+
+
 def rect_meets_rings(rect: Rect, rings: Sequence[Ring]) -> bool:
     """True when the rectangle and the area the rings enclose overlap (or touch a border)."""
-    if _edges_cross_rect(rect, rings):
-        return True
-    return any(point_in_rings(cx, cy, rings) for cx, cy in _rect_corners(rect))
+    return prepared_rect_meets(rect, prepare(rings))
 
 
 def rect_inside_rings(rect: Rect, rings: Sequence[Ring]) -> bool:
     """True when the whole rectangle lies inside the area the rings enclose."""
-    if _edges_cross_rect(rect, rings):
-        return False
-    return all(point_in_rings(cx, cy, rings) for cx, cy in _rect_corners(rect))
+    return prepared_rect_inside(rect, prepare(rings))
 
 
 def rects_overlap(a: Rect, b: Rect) -> bool:

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sbuv_site.mapgeometry import (
+    Rect,
+    Ring,
+    _crosses_a_side,
     bounds,
     encode_rings,
     outline,
     parse_path,
     point_in_rings,
+    prepare,
+    prepared_point_inside,
+    prepared_rect_inside,
+    prepared_rect_meets,
     rect_inside_rings,
     rect_meets_rings,
     rects_overlap,
@@ -114,3 +124,190 @@ def test_the_locator_outline_is_small_and_computed_once() -> None:
     assert 500 < len(first) < 2000
     rings = parse_path(first)
     assert 3 <= len(rings) <= 20  # the mainland, Gotland, Öland and the large lakes
+
+
+# --- The fast predicates against the plain ones they replaced (issue 12) -------------------------
+#
+# The map's hit squares made these tests fast: prepared shapes, boxes that skip whole rings, the
+# rectangle's sides written out. They must answer exactly as the plain versions below (the code
+# before the change), for real municipality rings and rectangles anywhere near them, including
+# rectangles whose sides run through vertices, empty and inverted ones.
+
+FloatPoint = tuple[float, float]
+
+
+def reference_edges(ring: Sequence[FloatPoint]) -> list[tuple[FloatPoint, FloatPoint]]:
+    return list(zip(ring, list(ring[1:]) + list(ring[:1]), strict=True))
+
+
+def reference_point_in_rings(x: float, y: float, rings: Sequence[Ring]) -> bool:
+    inside = False
+    for ring in rings:
+        for (x0, y0), (x1, y1) in reference_edges(ring):
+            if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+                inside = not inside
+    return inside
+
+
+def reference_segments_cross(a: tuple[float, float], b: tuple[float, float],
+                             c: tuple[float, float], d: tuple[float, float]) -> bool:
+    def side(p: tuple[float, float], q: tuple[float, float], r: tuple[float, float]) -> float:
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    d1, d2, d3, d4 = side(c, d, a), side(c, d, b), side(a, b, c), side(a, b, d)
+    return ((d1 > 0) != (d2 > 0)) and ((d3 > 0) != (d4 > 0)) and 0 not in (d1, d2, d3, d4)
+
+
+def reference_corners(rect: Rect) -> list[tuple[float, float]]:
+    x, y, w, h = rect
+    return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+
+
+def reference_edges_cross_rect(rect: Rect, rings: Sequence[Ring]) -> bool:
+    sides = reference_edges(reference_corners(rect))
+    x, y, w, h = rect
+    for ring in rings:
+        for p, q in reference_edges(ring):
+            if (p[0] < x and q[0] < x) or (p[0] > x + w and q[0] > x + w) or \
+                    (p[1] < y and q[1] < y) or (p[1] > y + h and q[1] > y + h):
+                continue
+            if x < p[0] < x + w and y < p[1] < y + h:
+                return True
+            if any(reference_segments_cross(p, q, s, t) for s, t in sides):
+                return True
+    return False
+
+
+def reference_rect_meets(rect: Rect, rings: Sequence[Ring]) -> bool:
+    return reference_edges_cross_rect(rect, rings) or any(
+        reference_point_in_rings(cx, cy, rings) for cx, cy in reference_corners(rect))
+
+
+def reference_rect_inside(rect: Rect, rings: Sequence[Ring]) -> bool:
+    return not reference_edges_cross_rect(rect, rings) and all(
+        reference_point_in_rings(cx, cy, rings) for cx, cy in reference_corners(rect))
+
+
+CODES = sorted(load_registry().shapes)
+PROPERTY_SETTINGS = settings(max_examples=400, deadline=None)
+
+
+def real_rings(code: str) -> tuple[Ring, ...]:
+    return parse_path(load_registry().shapes[code].path)
+
+
+@st.composite
+def coordinate(draw: st.DrawFn, low: int, high: int, snaps: Sequence[int]) -> float:
+    """A coordinate near a shape: any float, a whole number, or exactly one of its vertices'."""
+    return draw(st.one_of(st.floats(low, high), st.integers(low, high).map(float), st.sampled_from(snaps)))
+
+
+def midpoints(rings: Sequence[Ring]) -> list[FloatPoint]:
+    """The middle of each side: exactly on it, so a corner there has a cross product of exactly 0."""
+    return [((x0 + x1) / 2, (y0 + y1) / 2) for ring in rings for (x0, y0), (x1, y1) in reference_edges(ring)]
+
+
+@st.composite
+def shape_and_rect(draw: st.DrawFn) -> tuple[tuple[Ring, ...], Rect]:
+    """A real municipality and a rectangle around, across or inside it: from tiny (and empty or
+    inverted) to larger than the map's hit squares, with sides that may run through its vertices
+    and corners that may lie on its sides."""
+    rings = real_rings(draw(st.sampled_from(CODES)))
+    x, y, w, h = bounds(rings)
+    xs = [p[0] for ring in rings for p in ring]
+    ys = [p[1] for ring in rings for p in ring]
+    left = draw(coordinate(x - 700, x + w + 100, xs))
+    top = draw(coordinate(y - 700, y + h + 100, ys))
+    if draw(st.booleans()):
+        left, top = draw(st.sampled_from(midpoints(rings)))
+    extent = st.one_of(st.floats(0, 1400), st.integers(0, 1400).map(float),
+                       st.sampled_from([0.0, 1e-300, 577.78]), st.floats(-50, 0))
+    width, height = draw(extent), draw(extent)
+    far = draw(st.sampled_from(["any", "vertex", "side"]))
+    if far == "vertex":
+        width, height = draw(st.sampled_from(xs)) - left, draw(st.sampled_from(ys)) - top
+    elif far == "side":  # half-integers: left + width gives the point back exactly
+        mx, my = draw(st.sampled_from(midpoints(rings)))
+        width, height = mx - left, my - top
+    return rings, (left, top, width, height)
+
+
+@PROPERTY_SETTINGS
+@given(shape_and_rect())
+def test_rect_meets_answers_as_the_plain_version(case: tuple[tuple[Ring, ...], Rect]) -> None:
+    rings, rect = case
+    expected = reference_rect_meets(rect, rings)
+    assert rect_meets_rings(rect, rings) == expected
+    assert prepared_rect_meets(rect, prepare(rings)) == expected
+
+
+@PROPERTY_SETTINGS
+@given(shape_and_rect())
+def test_rect_inside_answers_as_the_plain_version(case: tuple[tuple[Ring, ...], Rect]) -> None:
+    rings, rect = case
+    expected = reference_rect_inside(rect, rings)
+    assert rect_inside_rings(rect, rings) == expected
+    assert prepared_rect_inside(rect, prepare(rings)) == expected
+
+
+@PROPERTY_SETTINGS
+@given(shape_and_rect())
+def test_point_in_rings_answers_as_the_plain_version(case: tuple[tuple[Ring, ...], Rect]) -> None:
+    rings, (x, y, _, _) = case
+    expected = reference_point_in_rings(x, y, rings)
+    assert point_in_rings(x, y, rings) == expected
+    assert prepared_point_inside(x, y, prepare(rings)) == expected
+
+
+@PROPERTY_SETTINGS
+@given(shape_and_rect(), st.data())
+def test_an_edge_crosses_the_rectangle_as_the_four_orientation_tests_say(
+        case: tuple[tuple[Ring, ...], Rect], data: st.DataObject) -> None:
+    """The written-out test of one side of a ring against the rectangle's four sides."""
+    rings, rect = case
+    ring = data.draw(st.sampled_from(rings))
+    i = data.draw(st.integers(0, len(ring) - 1))
+    (x0, y0), (x1, y1) = ring[i], ring[(i + 1) % len(ring)]
+    x, y, w, h = rect
+    corner = data.draw(st.sampled_from([None, 0, 1, 2, 3]))
+    if corner is not None:  # that corner exactly on this edge, whole sides: the sums stay exact
+        w, h = float(round(w)), float(round(h))
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        x, y = (mx - w if corner in (1, 2) else mx), (my - h if corner in (2, 3) else my)
+        rect = (x, y, w, h)
+    expected = any(reference_segments_cross((x0, y0), (x1, y1), s, t)
+                   for s, t in reference_edges(reference_corners(rect)))
+    assert _crosses_a_side(x0, y0, x1, y1, x, y, x + w, y + h) == expected
+
+
+def through_and_between(values: Sequence[int]) -> list[float]:
+    """Coordinates on each vertex line and just either side of it."""
+    return sorted({v + d for v in values for d in (-0.5, 0.0, 0.5)})
+
+
+WITH_HOLE = (((0, 0), (12, 0), (12, 12), (0, 12)), ((4, 4), (4, 8), (8, 8), (8, 4)))
+SMALL_SHAPES = [(SQUARE,), (L_SHAPE,), WITH_HOLE, real_rings("0184"), real_rings("0127")]  # Solna, Botkyrka
+
+
+@pytest.mark.parametrize("rings", SMALL_SHAPES)
+def test_points_on_every_vertex_line_answer_as_the_plain_version(rings: tuple[Ring, ...]) -> None:
+    """Rings are skipped by their boxes, half-open on the far sides: the edges of those boxes are
+    where a skip could differ, so every point on a vertex line (and beside it) is tried."""
+    prepared = prepare(rings)
+    for x in through_and_between([p[0] for ring in rings for p in ring]):
+        for y in through_and_between([p[1] for ring in rings for p in ring]):
+            assert prepared_point_inside(x, y, prepared) == reference_point_in_rings(x, y, rings), (x, y)
+
+
+@pytest.mark.parametrize("rings", SMALL_SHAPES[:3])
+def test_rectangles_between_vertex_lines_answer_as_the_plain_version(rings: tuple[Ring, ...]) -> None:
+    prepared = prepare(rings)
+    xs = through_and_between([p[0] for ring in rings for p in ring])
+    ys = through_and_between([p[1] for ring in rings for p in ring])
+    for left in xs:
+        for top in ys:
+            for right in xs:
+                for bottom in ys:
+                    rect = (left, top, right - left, bottom - top)
+                    assert prepared_rect_meets(rect, prepared) == reference_rect_meets(rect, rings), rect
+                    assert prepared_rect_inside(rect, prepared) == reference_rect_inside(rect, rings), rect

@@ -4,6 +4,7 @@ is decoration; small places get a hit area; municipality pages get a small locat
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from sbuv_site.visitmap import (
 )
 from tests.conftest import BUILTIN_STATIC
 from tests.htmltree import Node, parse_file
+from tests.regen_map_golden import MAP_HITS, golden_cases, squares_for
 
 # The visits the real site lists (config.yaml), with the close pairs Tyresö/Haninge (8 px apart on a
 # phone), Kalix/Luleå and Karlshamn/Karlskrona, plus Östersund and Tierp, sourced for issue 10.
@@ -227,3 +229,14 @@ def test_the_map_box_gets_its_shape_from_the_stylesheet_not_a_style_attribute(fu
     css = (BUILTIN_STATIC / "css" / "site.css").read_text(encoding="utf-8")
     rule = re.search(r"^\.visit-map \{[^}]*aspect-ratio: (\d+) / (\d+);", css, re.MULTILINE)
     assert rule and (int(rule.group(1)), int(rule.group(2))) == (w, h)
+
+
+@pytest.mark.parametrize("case", ["all", "sample"])
+def test_hit_squares_are_exactly_the_golden_ones(case: str) -> None:
+    """hit_areas was sped up (issue 12): it must place the very squares the slower code placed, for
+    every municipality visited and for a fixed 100 (JSON floats read back bit for bit)."""
+    golden = json.loads(MAP_HITS.read_text(encoding="utf-8"))[case]
+    assert golden["codes"] == golden_cases()[case]
+    hits = squares_for(golden["codes"])
+    expected = {code: tuple(square) if square else None for code, square in golden["hits"].items()}
+    assert hits == expected, "hit squares moved (intended? python -m tests.regen_map_golden)"
