@@ -120,5 +120,6 @@ def run_chunks(task: Callable[[range], list[T]], count: int, workers: int, chunk
                     take(status, value, len(part))
         finally:
             _CHUNK_TASK = None
-    raise_all(errors)
+    unique = {(str(e.path), e.line, e.message, e.hint): e for e in errors}  # one broken layout, many pages
+    raise_all(list(unique.values()))
     return merged

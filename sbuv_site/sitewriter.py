@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sbuv_site.cache import FileRecord
-from sbuv_site.errors import SiteError
+from sbuv_site.errors import SiteError, raise_all
 from sbuv_site.outputguard import BUILD_MARK, KEPT, MARK_TEXT, OutputLock, disk_problem
 from sbuv_site.parallel import run_chunks
 from sbuv_site.render import Job, OutputFile
@@ -77,7 +77,14 @@ def _with_dest(plan: WritePlan, dest: Path) -> WritePlan:
 
 def _make_all(plan: WritePlan, workers: int, progress: Callable[[int], None] | None) -> dict[str, FileRecord]:
     def share(chunk: range) -> list[tuple[str, FileRecord]]:
-        return [_make_one(plan, index) for index in chunk]
+        made, errors = [], []
+        for index in chunk:  # every file's problem is reported, not only a chunk's first
+            try:
+                made.append(_make_one(plan, index))
+            except SiteError as err:
+                errors.append(err)
+        raise_all(errors)
+        return made
 
     return dict(run_chunks(share, len(plan.jobs), workers, progress=progress))
 
