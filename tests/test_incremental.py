@@ -23,12 +23,13 @@ Change = Callable[[Path], None]
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
 def site(copy_fixture: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # clean and incremental trees compared with mtimes aside
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # the same clock for clean and incremental
     root = copy_fixture("full")
     build(root, BuildOptions(now=NOW))
     return root
@@ -47,7 +48,8 @@ def incremental_equals_clean(root: Path, tmp_path: Path) -> tuple[int, int]:
 
 def edit_body(root: Path) -> None:
     path = root / "content/posts/vetlanda.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\nEtt nytt stycke om **samverkan**.\n", encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\nEtt nytt stycke om **samverkan**.\n", encoding="utf-8")
 
 
 def edit_title(root: Path) -> None:
@@ -73,8 +75,8 @@ def rename_post(root: Path) -> None:
 
 def edit_layout(root: Path) -> None:
     layout = override_layout(root, "post.html")
-    layout.write_text(layout.read_text(encoding="utf-8").replace("</article>", "<p>Ändrad mall.</p></article>", 1),
-                      encoding="utf-8")
+    text = layout.read_text(encoding="utf-8")
+    layout.write_text(text.replace("</article>", "<p>Ändrad mall.</p></article>", 1), encoding="utf-8")
 
 
 def edit_config(root: Path) -> None:
@@ -102,7 +104,8 @@ def edit_image(root: Path) -> None:
 
 def make_draft(root: Path) -> None:
     path = root / "content/posts/vetlanda.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
 
 
 CHANGES: dict[str, Change] = {
