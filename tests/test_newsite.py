@@ -72,7 +72,7 @@ def test_init_refuses_a_folder_that_holds_anything_and_changes_nothing(
     before = files_below(site)
     assert main(["init", str(site)]) == 1
     assert capsys.readouterr().err == (f"{site}: the folder is not empty (it holds config.yaml, content)\n"
-                                       f"{NOT_EMPTY_HINT}\n")
+                                       f"{NOT_EMPTY_HINT}\n1 problem; nothing was written.\n")
     assert files_below(site) == before
     assert sorted(p.name for p in site.iterdir()) == ["config.yaml", "content"]
 
@@ -93,7 +93,8 @@ def test_init_refuses_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["init", str(tmp_path / "blogg")]) == 1
     assert capsys.readouterr().err == (
         f"{tmp_path / 'blogg'}: this is a file, not a folder\n"
-        "  hint: give the name of a new folder, e.g. sbuv-site init min-blogg\n")
+        "  hint: give the name of a new folder, e.g. sbuv-site init min-blogg\n"
+        "1 problem; nothing was written.\n")
     assert (tmp_path / "blogg").read_text(encoding="utf-8") == "x"
 
 
