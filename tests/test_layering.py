@@ -13,10 +13,10 @@ LAYERS = [
     "validate", "sanitize", "markup", "urls", "hosting", "pagination", "statement", "related", "model",
     "mapgeometry",
     "visitmap", "sharing", "render", "parallel", "outputguard", "write", "build",
-    "addresses", "check", "serve", "importer", "cli", "__main__",
+    "addresses", "check", "overlay", "watch", "serve", "importer", "cli", "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",
-        "sanitize", "related", "sharing", "hosting"}
+        "sanitize", "related", "sharing", "hosting", "overlay"}
 # Attribute names that only file access uses (str.replace and Token.copy are not in it: the
 # os/shutil import check below catches their file-system namesakes).
 IO_CALLS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "mkdir", "unlink", "rmtree",
