@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import json
 import mimetypes
 import os
@@ -20,6 +21,7 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
@@ -203,12 +205,19 @@ class PreviewServer:
 
     def listen(self) -> int:
         """Take the address and port (0: any free one); return the port. A taken port is a SiteError."""
-        try:
-            self._sockets = netutil.bind_sockets(self.port, self.host)
-        except OSError as exc:
-            raise SiteError(None, None, f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}",
-                            "another program (perhaps another serve) uses the port: stop it, or choose "
-                            "another port with --port 8001") from None
+        problem = None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)  # tornado drops, unclosed, a socket that failed
+            try:
+                self._sockets = netutil.bind_sockets(self.port, self.host)
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                problem = SiteError(None, None, f"cannot listen on {self.host}:{self.port}: {reason}",
+                                    "another program (perhaps another serve) uses the port: stop it, or "
+                                    "choose another port with --port 8001")
+            if problem:
+                gc.collect()
+                raise problem
         self.port = int(self._sockets[0].getsockname()[1])
         return self.port
 

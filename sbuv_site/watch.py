@@ -20,10 +20,10 @@ DEBOUNCE_MS = 50  # at most this long from the first event of a save to its batc
 STEP_MS = 20  # a batch ends when this long passes without a new event
 RUST_TIMEOUT_MS = 500  # how often a watcher looks at its stop flag while nothing happens
 
-# vim's swap files and its write probe "4913", backups "name~", Emacs' lock ".#name" and auto-save
-# "#name#", JetBrains' safe-write copies, gedit's and Kate's temporary files.
+# vim's swap files (.swp, .swo, …, its .swx probe) and write probe "4913", backups "name~", Emacs'
+# lock ".#name" and auto-save "#name#", JetBrains' safe-write copies, gedit's and Kate's temporary files.
 _TEMP = re.compile(r"""(?x) ^(?: \.\#.* | \#.*\# | 4913 | \.goutputstream-.* | .*\.kate-swp )$
-                   | \.sw[a-p]$ | ~$ | ___jb_(?:tmp|old)___$ """)
+                   | \.sw[a-px]$ | ~$ | ___jb_(?:tmp|old)___$ """)
 
 
 def is_editor_temp(name: str) -> bool:
