@@ -261,8 +261,8 @@ class PreviewServer:
         self._threads.append(thread)
         ready.wait(30)
 
-    def stop(self) -> None:
-        """Stop watching, building (after the build that runs) and answering."""
+    def stop(self, timeout: float = 30) -> None:
+        """Stop watching, building (after the build that runs, if it ends within timeout) and answering."""
         self._stop.set()
         with self._state:
             self._state.notify_all()
@@ -272,7 +272,7 @@ class PreviewServer:
             loop.call_soon_threadsafe(loop.stop)
         for thread in self._threads:
             if thread is not threading.current_thread():
-                thread.join(timeout=30)
+                thread.join(timeout=timeout)
         for sock in self._sockets:  # closed by run() already, unless it never ran
             sock.close()
 
@@ -421,5 +421,5 @@ def serve(root: Path, options: BuildOptions, host: str = "127.0.0.1", port: int 
     except KeyboardInterrupt:
         pass
     finally:
-        server.stop()
+        server.stop(timeout=1)  # a build cut short leaves output/ as it was: each build swaps in at once
     return 0

@@ -350,3 +350,15 @@ def test_files_saved_before_watching_began_are_found(site: Path) -> None:
     os.utime(site / "config.yaml", (3_000_000_000, 3_000_000_000))
     assert changed_since(site, ["content", "layouts", "config.yaml", "missing"], 2_500_000_000) == {
         new.absolute(), (site / "config.yaml").absolute()}
+
+
+def test_a_stylesheet_saved_alone_is_swapped_in_place_and_anything_else_reloads_the_page(
+        browser: tuple[PreviewServer, Browser], site: Path) -> None:
+    server, client = browser
+    css = next((site / "static/css").glob("*.css"))
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* ändrad */\n", encoding="utf-8")
+    builds(server, 1)
+    assert client.next_reload()["path"] == f"/css/{css.name}"  # livereload.js swaps the stylesheet
+    (site / "content/posts/a.md").write_text(post("Första inlägget", "2016-01-01", "Ny."), encoding="utf-8")
+    builds(server, 2)
+    assert client.next_reload()["path"] == "*"
