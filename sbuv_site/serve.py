@@ -19,7 +19,6 @@ import os
 import socket
 import sys
 import threading
-import time
 import traceback
 import warnings
 from collections.abc import Callable, Iterable
@@ -221,15 +220,19 @@ class PreviewServer:
         self.port = int(self._sockets[0].getsockname()[1])
         return self.port
 
-    def start(self, since: float | None = None) -> None:
-        """Start watching and building; files saved after `since` (time.time()) are rebuilt at once."""
+    def watched(self) -> dict[Path, int]:
+        """A snapshot of the watched files, taken before the first build: start() compares it."""
+        return snapshot(self.root, [*self._folders(), CONFIG_FILE])
+
+    def start(self, before: dict[Path, int] | None = None) -> None:
+        """Start watching and building; what changed since the snapshot `before` is rebuilt at once."""
         self._folders()
         self._watcher.start()
         builder = threading.Thread(target=self._build_loop, name="sbuv-builder", daemon=True)
         builder.start()
         self._threads.append(builder)
-        if since is not None:
-            missed = changed_since(self.root, [*self._folders(), CONFIG_FILE], since)
+        if before is not None:
+            missed = changed_between(before, self.watched())
             if missed:
                 self.changed(missed)
 
@@ -282,21 +285,25 @@ def _describe(paths: Iterable[Path], root: Path) -> str:
     return names[0] + (f" (and {len(names) - 1} more)" if len(names) > 1 else "")
 
 
-def changed_since(root: Path, names: Iterable[str], since: float) -> frozenset[Path]:
-    """Files under root/name (each a folder or a file) modified at or after `since`."""
-    found = set()
+def snapshot(root: Path, names: Iterable[str]) -> dict[Path, int]:
+    """Each file under root/name (a folder or a file) with its modification time, to compare later."""
+    found = {}
     for name in names:
-        top = root / name
+        top = (root / name).absolute()
         walked = [(str(top.parent), [], [top.name])] if top.is_file() else os.walk(top)
         for folder, _, files in walked:
             for file in files:
                 path = os.path.join(folder, file)
                 try:
-                    if os.stat(path).st_mtime >= since:
-                        found.add(Path(path).absolute())
-                except OSError:
+                    found[Path(path)] = os.stat(path).st_mtime_ns
+                except OSError:  # gone meanwhile
                     pass
-    return frozenset(found)
+    return found
+
+
+def changed_between(before: dict[Path, int], after: dict[Path, int]) -> frozenset[Path]:
+    """Files saved, added or removed from one snapshot to the next."""
+    return frozenset(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
 
 
 class LiveReloadSocket(websocket.WebSocketHandler):
@@ -410,11 +417,11 @@ def serve(root: Path, options: BuildOptions, host: str = "127.0.0.1", port: int 
     server = PreviewServer(root, options, host, port)
     server.listen()
     try:
-        started = time.time()
+        before = server.watched()  # saves made during the first build are built right after it
         if not server.rebuild() and not Path(server.output).is_dir():
             _stderr(NOTHING_TO_SERVE)
             return 1
-        server.start(since=started)  # watching starts after the first build, which so has every core
+        server.start(before)  # watching starts after the first build, which so has every core
         print(f"Serving {server.output} at http://{host}:{server.port}{server.base_path} (Ctrl+C stops)",
               flush=True)
         server.run()

@@ -21,7 +21,7 @@ from sbuv_site.build import BuildOptions, BuildReport
 from sbuv_site.cli import main
 from sbuv_site.errors import SiteError
 from sbuv_site.overlay import OVERLAY_ID, STYLE_URL, decorated_page
-from sbuv_site.serve import NOTHING_TO_SERVE, PROTOCOL, PreviewServer, changed_since
+from sbuv_site.serve import NOTHING_TO_SERVE, PROTOCOL, PreviewServer, changed_between, snapshot
 from sbuv_site.watch import is_editor_temp
 from tests.conftest import NOW, post, write_site
 from tests.htmltree import Node, parse_html
@@ -340,16 +340,19 @@ def test_editor_temp_files_are_known_by_name(name: str, temp: bool) -> None:
     assert is_editor_temp(name) is temp
 
 
-def test_files_saved_before_watching_began_are_found(site: Path) -> None:
+def test_files_saved_removed_or_added_before_watching_began_are_found(site: Path) -> None:
     import os
 
-    old, new = site / "content/posts/a.md", site / "content/posts/b.md"
-    new.write_text(post("B", "2016-01-02"), encoding="utf-8")
-    os.utime(old, (1_000_000_000, 1_000_000_000))
-    os.utime(new, (3_000_000_000, 3_000_000_000))
-    os.utime(site / "config.yaml", (3_000_000_000, 3_000_000_000))
-    assert changed_since(site, ["content", "layouts", "config.yaml", "missing"], 2_500_000_000) == {
-        new.absolute(), (site / "config.yaml").absolute()}
+    posts = site / "content/posts"
+    (posts / "gone.md").write_text(post("Borta", "2016-01-03"), encoding="utf-8")
+    before = snapshot(site, ["content", "layouts", "config.yaml", "missing"])
+    os.utime(posts / "a.md", ns=(1, 1))
+    (posts / "gone.md").unlink()
+    (posts / "new.md").write_text(post("Ny", "2016-01-02"), encoding="utf-8")
+    after = snapshot(site, ["content", "layouts", "config.yaml", "missing"])
+    expected = {(posts / name).absolute() for name in ("a.md", "gone.md", "new.md")}
+    assert changed_between(before, after) == expected
+    assert changed_between(after, after) == set()
 
 
 def test_a_stylesheet_saved_alone_is_swapped_in_place_and_anything_else_reloads_the_page(
