@@ -1,4 +1,4 @@
-"""Which saves the preview rebuilds for: OS file events (inotify, via watchfiles) on the site's
+"""Which saves the preview rebuilds for: OS file events (inotify, via watchfiles' RustNotify) on the site's
 own folders and config.yaml, editor temp files left out, a save that writes twice seen once.
 
 Two watchers: the site folder itself, not recursively (config.yaml; a content, layouts or static
@@ -8,13 +8,16 @@ site is watched: not output/ (each build replaces it), not .sbuv-cache/, not .gi
 
 from __future__ import annotations
 
-import os
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sbuv_site.config import CONFIG_FILE
+
+if TYPE_CHECKING:
+    from watchfiles._rust_notify import RustNotify
 
 DEBOUNCE_MS = 50  # at most this long from the first event of a save to its batch
 STEP_MS = 20  # a batch ends when this long passes without a new event
@@ -57,8 +60,12 @@ class SiteWatcher:
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        for target in (self._watch_root, self._watch_folders):
-            thread = threading.Thread(target=target, name=f"sbuv-{target.__name__}", daemon=True)
+        """Watch from now on: a save made once this returns is seen (the OS watches are in place)."""
+        top = _notify([self.root], recursive=False)
+        folders = _notify(self._dirs(), recursive=True)
+        for target, notify in ((self._watch_root, top), (self._watch_folders, folders)):
+            thread = threading.Thread(target=target, args=(notify,), name=f"sbuv-{target.__name__}",
+                                      daemon=True)
             thread.start()
             self._threads.append(thread)
 
@@ -68,17 +75,13 @@ class SiteWatcher:
             thread.join(timeout=5)
 
     def _dirs(self) -> list[Path]:
-        dirs = [self.root / folder for folder in self._folders()]
-        self._tops = frozenset(Path(folder).parts[0] for folder in self._folders() if Path(folder).parts)
-        return [d for d in dirs if d.is_dir()]
+        folders = list(self._folders())
+        self._tops = frozenset(Path(folder).parts[0] for folder in folders if Path(folder).parts)
+        return [d for d in (self.root / folder for folder in folders) if d.is_dir()]
 
-    def _watch_root(self) -> None:
-        from watchfiles import watch
-
+    def _watch_root(self, notify: RustNotify | None) -> None:
         config = self.root / CONFIG_FILE
-        for batch in watch(self.root, recursive=False, debounce=DEBOUNCE_MS, step=STEP_MS,
-                           rust_timeout=RUST_TIMEOUT_MS, stop_event=self._stop, raise_interrupt=False):
-            paths = {Path(path) for _, path in batch}
+        for paths in _batches(notify, self._stop):
             moved = {p for p in paths if p.parent == self.root and p.name in self._tops}
             if moved:  # a watched folder appeared, went or was replaced: watch it anew
                 self._restart.set()
@@ -86,19 +89,36 @@ class SiteWatcher:
             if wanted:
                 self._changed(wanted)
 
-    def _watch_folders(self) -> None:
-        from watchfiles import watch
-
-        while not self._stop.is_set():
-            self._restart.clear()
-            dirs = self._dirs()
-            if not dirs:  # nothing to watch yet: the root watcher says when a folder appears
+    def _watch_folders(self, notify: RustNotify | None) -> None:
+        while True:
+            for paths in _batches(notify, _Either(self._stop, self._restart)):
+                wanted = frozenset(p for p in paths if not is_editor_temp(p.name))
+                if wanted:
+                    self._changed(wanted)
+            if self._stop.is_set():
+                return
+            if notify is None:  # nothing to watch yet: the root watcher says when a folder appears
                 self._restart.wait(RUST_TIMEOUT_MS / 1000)
-                continue
-            try:
-                for batch in watch(*dirs, debounce=DEBOUNCE_MS, step=STEP_MS, rust_timeout=RUST_TIMEOUT_MS,
-                                   stop_event=_Either(self._stop, self._restart), raise_interrupt=False,
-                                   watch_filter=lambda _, path: not is_editor_temp(os.path.basename(path))):
-                    self._changed(frozenset(Path(path) for _, path in batch))
-            except FileNotFoundError:  # a folder went between looking and watching: look again
-                continue
+            self._restart.clear()
+            notify = _notify(self._dirs(), recursive=True)
+
+
+def _notify(paths: list[Path], recursive: bool) -> RustNotify | None:
+    """OS watches on paths, collecting events from now on; None when there is nothing (left) to watch."""
+    from watchfiles._rust_notify import RustNotify
+
+    try:
+        return RustNotify([str(p) for p in paths], False, False, 300, recursive, True) if paths else None
+    except FileNotFoundError:  # a folder went between looking and watching
+        return None
+
+
+def _batches(notify: RustNotify | None, stop: _Either | threading.Event) -> Iterator[set[Path]]:
+    """Each batch of changed paths until stop is set; one batch per save (DEBOUNCE_MS, STEP_MS)."""
+    if notify is None:
+        return
+    with notify:
+        while not stop.is_set():
+            batch = notify.watch(DEBOUNCE_MS, STEP_MS, RUST_TIMEOUT_MS, stop)
+            if isinstance(batch, set):
+                yield {Path(path) for _, path in batch}
