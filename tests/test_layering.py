@@ -14,10 +14,11 @@ LAYERS = [
     "statement", "related", "model",
     "mapgeometry",
     "visitmap", "sharing", "feeds", "layoutfiles", "render", "parallel", "outputguard", "write", "cache",
-    "sitewriter", "build", "addresses", "check", "serve", "importer", "newsite", "cli", "__main__",
+    "sitewriter", "build", "addresses", "check", "overlay", "watch", "serve", "importer", "newsite", "cli",
+    "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",
-        "images", "sanitize", "related", "sharing", "hosting", "feeds"}
+        "images", "sanitize", "related", "sharing", "hosting", "feeds", "overlay"}
 # Attribute names that only file access uses (str.replace and Token.copy are not in it: the
 # os/shutil import check below catches their file-system namesakes).
 IO_CALLS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "mkdir", "unlink", "rmtree",
