@@ -148,9 +148,10 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
         build_key = _build_key(settings, scanned, records)
         keys = job_keys(jobs, digest_of(settings, *site.notes), records, parsed)
         made_by, copied = xml_sources(relpaths, static, partial(layout_source, env), config.static_dir)
+        # In place only after this session's first build, whose record of the tree is exact.
+        in_place = bool(state and state.in_place and state.cache is not None and old_root)
         plan = WritePlan(jobs, keys, previous.files if previous and old_root else {}, old_root,
-                         target, output, bool(state and state.in_place and old_root), epoch.timestamp()
-                         if epoch else None, made_by, copied)
+                         target, output, in_place, epoch.timestamp() if epoch else None, made_by, copied)
         render_workers = worker_count(len(jobs), options.workers)
         written = _timed(clock, "render", lambda: write_site(
             plan, render_workers, lock, _counter(progress, "render", len(jobs))))
@@ -159,7 +160,10 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
                                                   _next_change(posts, site, config, now), written)
         cache.sources, cache.parsed = records, parsed
         notes = site.notes
-        if options.cache:
+        # serve keeps the cache in memory and saves it once, at its first build: writing every
+        # parsed post again after each save would cost more than the rebuild itself. A stale saved
+        # cache is still a true record of that earlier moment, so the next build only rereads more.
+        if options.cache and (state is None or state.cache is None):
             problem = _timed(clock, "cache", lambda: save_cache(root, cache, fresh > 0))
             notes += (problem,) if problem else ()
         if state is not None:

@@ -17,6 +17,7 @@ from sbuv_site.config import load_config
 from sbuv_site.errors import SiteError, flatten, problem_count
 from sbuv_site.municipalities import LookupProblem, load_registry
 from sbuv_site.outputguard import DEFAULT_WAIT, disk_problem
+from sbuv_site.progress import TerminalProgress
 from sbuv_site.slugs import slugify
 from sbuv_site.validate import NEW_POST_PLACEHOLDER
 from sbuv_site.write import create_file
@@ -154,12 +155,16 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         return 0
     if args.command in ("build", "serve"):
         options = BuildOptions(drafts=args.drafts, future=args.future, output=args.output, force=args.force,
-                               cache=args.cache,
-                               wait=args.wait)
+                               cache=args.cache, wait=args.wait)
         if args.command == "serve":
             from sbuv_site.serve import serve
             return serve(root, options, host=args.host, port=args.port)
-        report = build(root, options)
+        bar = TerminalProgress(sys.stderr) if not args.quiet else None
+        try:
+            report = build(root, options, progress=bar)
+        finally:
+            if bar:
+                bar.finish()
         if not args.quiet:
             for note in report.notes:
                 print(f"note: {note}", file=sys.stderr)

@@ -168,8 +168,8 @@ def test_build_verbose_prints_each_stage_after_the_summary(scratch_site, capsys,
     site = scratch_site(QUIET_SITE)
     reports: list[BuildReport] = []
 
-    def recorded(root: Path, options: BuildOptions) -> BuildReport:
-        reports.append(build(root, options))
+    def recorded(root: Path, options: BuildOptions, **more: object) -> BuildReport:
+        reports.append(build(root, options, **more))  # type: ignore[arg-type]
         return reports[-1]
 
     monkeypatch.setattr(cli, "build", recorded)

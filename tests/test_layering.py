@@ -14,8 +14,8 @@ LAYERS = [
     "statement", "related", "model",
     "mapgeometry",
     "visitmap", "sharing", "feeds", "layoutfiles", "render", "parallel", "outputguard", "write", "cache",
-    "sitewriter", "build", "addresses", "check", "overlay", "watch", "serve", "importer", "newsite", "cli",
-    "__main__",
+    "sitewriter", "build", "addresses", "check", "overlay", "watch", "serve", "importer", "newsite",
+    "progress", "cli", "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",
         "images", "sanitize", "related", "sharing", "hosting", "feeds", "overlay"}
