@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPECIAL = str.maketrans(
     {"ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "ð": "d", "œ": "oe", "&": " och "}
@@ -12,6 +13,7 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+@lru_cache(maxsize=65536)  # a site names the same tags and places thousands of times
 def slugify(text: str, fallback: str = "inlagg") -> str:
     """Turn a title into a URL word: å/ä→a, ö→o, é→e, other marks dropped, words joined by '-'.
 

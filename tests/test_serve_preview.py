@@ -21,9 +21,16 @@ from sbuv_site.build import BuildOptions, BuildReport
 from sbuv_site.cli import main
 from sbuv_site.errors import SiteError
 from sbuv_site.overlay import OVERLAY_ID, STYLE_URL, decorated_page
-from sbuv_site.serve import NOTHING_TO_SERVE, PROTOCOL, PreviewServer, changed_between, snapshot
+from sbuv_site.serve import (
+    NOTHING_TO_SERVE,
+    PREVIEW_DIR,
+    PROTOCOL,
+    PreviewServer,
+    changed_between,
+    snapshot,
+)
 from sbuv_site.watch import is_editor_temp
-from tests.conftest import NOW, post, write_site
+from tests.conftest import BUILTIN_STATIC, NOW, post, write_site
 from tests.htmltree import Node, parse_html
 
 WAIT = 60.0  # a deadline for a broken server, never a measured time
@@ -147,7 +154,7 @@ def test_pages_carry_the_live_reload_client_but_output_does_not(
     assert status == 200 and headers["cache-control"] == "no-store"
     scripts = [s.get("src") for s in parse_html(body.decode()).find_all("script")]
     assert f"/livereload.js?port={server.port}" in scripts
-    assert "livereload.js" not in (site / "output/2016/01/forsta-inlagget/index.html").read_text()
+    assert "livereload.js" not in (site / PREVIEW_DIR / "2016/01/forsta-inlagget/index.html").read_text()
     status, headers, body = get(server.port, "/livereload.js")
     assert status == 200 and headers["content-type"].startswith("text/javascript") and b"LiveReload" in body
     assert get(server.port, "/2016/01/forsta-inlagget")[0] == 301  # a folder without its slash
@@ -177,7 +184,7 @@ def test_a_broken_save_shows_its_problems_over_every_page_until_the_next_good_sa
         assert "has day 30, but februari 2016 has 29 days" in item.text()
         assert item.find("p", class_="sbuv-hint").text() == "hint: use a day from 1 to 29"
         assert STYLE_URL in [link.get("href") for link in tree.find_all("link")]
-    assert OVERLAY_ID not in (site / "output/index.html").read_text()  # never in the built site
+    assert OVERLAY_ID not in (site / PREVIEW_DIR / "index.html").read_text()  # never in the built site
     printed = server.printed  # type: ignore[attr-defined]
     assert printed[-2:] == [
         "content/posts/b.md:3: date '2016-02-30' has day 30, but februari 2016 has 29 days\n"
@@ -239,13 +246,13 @@ def test_editor_temp_files_cache_and_output_are_not_watched(
     posts = site / "content/posts"
     for name in (".#a.md", "#a.md#", "a.md~", "4913", ".a.md.swp", ".a.md.swx", "a.md___jb_tmp___"):
         (posts / name).write_text("temp", encoding="utf-8")
-    (site / ".sbuv-cache").mkdir()
+    (site / ".sbuv-cache").mkdir(exist_ok=True)  # the preview is built in it
     (site / ".sbuv-cache/x").write_text("cache", encoding="utf-8")
-    (site / "output/extra.html").write_text("<p>x</p>", encoding="utf-8")
+    (site / PREVIEW_DIR / "extra.html").write_text("<p>x</p>", encoding="utf-8")
     (posts / "a.md").write_text(post("Första inlägget", "2016-01-01", "Ny text."), encoding="utf-8")
     builds(server, 1)
     (site / "config.yaml").write_text((site / "config.yaml").read_text() + "# ändrad\n", encoding="utf-8")
-    builds(server, 2)  # after a build swapped output/ in: still only what was saved
+    builds(server, 2)  # after a build wrote the preview: still only what was saved
     seen = {path for batch in server.batches for path in batch}
     assert seen == {(posts / "a.md").absolute(), (site / "config.yaml").absolute()}
 
@@ -313,7 +320,7 @@ def test_serve_without_any_build_to_show_says_so(site: Path, capsys: pytest.Capt
     err = capsys.readouterr().err
     assert "content/posts/a.md:3: date '2016-02-30' has day 30" in err
     assert err.rstrip().endswith(NOTHING_TO_SERVE)
-    assert not (site / "output").exists()
+    assert not (site / PREVIEW_DIR).exists()
 
 
 def test_a_port_in_use_is_a_message(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -327,7 +334,7 @@ def test_a_port_in_use_is_a_message(site: Path, capsys: pytest.CaptureFixture[st
     err = capsys.readouterr().err
     assert err.startswith(f"cannot listen on 127.0.0.1:{port}: Address already in use\n"
                           "  hint: another program (perhaps another serve) uses the port")
-    assert not (site / "output").exists()  # refused before building anything
+    assert not (site / PREVIEW_DIR).exists()  # refused before building anything
 
 
 @pytest.mark.parametrize(("name", "temp"), [
@@ -358,10 +365,14 @@ def test_files_saved_removed_or_added_before_watching_began_are_found(site: Path
 def test_a_stylesheet_saved_alone_is_swapped_in_place_and_anything_else_reloads_the_page(
         browser: tuple[PreviewServer, Browser], site: Path) -> None:
     server, client = browser
-    css = next((site / "static/css").glob("*.css"))
-    css.write_text(css.read_text(encoding="utf-8") + "\n/* ändrad */\n", encoding="utf-8")
+    css = site / "static/css/site.css"  # the site's own stylesheet, overriding the built-in one
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text((BUILTIN_STATIC / "css/site.css").read_text(encoding="utf-8"), encoding="utf-8")
     builds(server, 1)
+    assert client.next_reload()["path"] == "*"  # a new folder and file: the whole page
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* ändrad */\n", encoding="utf-8")
+    builds(server, 2)
     assert client.next_reload()["path"] == f"/css/{css.name}"  # livereload.js swaps the stylesheet
     (site / "content/posts/a.md").write_text(post("Första inlägget", "2016-01-01", "Ny."), encoding="utf-8")
-    builds(server, 2)
+    builds(server, 3)
     assert client.next_reload()["path"] == "*"
