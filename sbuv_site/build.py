@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from markdown_it import MarkdownIt
 
+from sbuv_site import search
 from sbuv_site.config import load_config
 from sbuv_site.load import load_inputs
 from sbuv_site.markup import Rendered, make_markdown, render_markdown
@@ -38,6 +40,7 @@ class BuildOptions:
     workers: int | None = None  # processes for Markdown and rendering; default: by site size
     force: bool = False  # replace an output folder that holds files no build made
     wait: float = DEFAULT_WAIT  # seconds to wait for another build of the same output folder
+    search: bool = True  # index with Pagefind (and make /sok/) when config.yaml has search on
 
 
 @dataclass
@@ -62,6 +65,8 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
     options = options or BuildOptions()
     clock: dict[str, float] = {}
     config = _timed(clock, "config", lambda: load_config(root))
+    if not options.search:
+        config = replace(config, search=False)  # no index: no search page or link either
     output = options.output or root / config.output_dir
     target = check_output_dir(output, root, config, options.force)
     with claim_output(target, options.wait, output) as lock:  # one build at a time, from here to the swap
@@ -84,8 +89,10 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
         check_static_addresses(static, [f.relpath for f in files], page_owner(site), config.static_dir)
         made_by, copied = xml_sources(files, static, config.layouts_dir, config.static_dir)
         _timed(clock, "check", lambda: check_well_formed(files, made_by, copied))  # feed, sitemap, SVG
-        written = _timed(clock, "write", lambda: write_output(
-            files, output, lock, mtime=epoch.timestamp() if epoch else None))
+        mtime = epoch.timestamp() if epoch else None
+        index = partial(search.index_into, shown=output, mtime=mtime) if config.search else None
+        written = _timed(clock, "write", lambda: write_output(files, output, lock, mtime=mtime,
+                                                              before_swap=index))
     return BuildReport(output=output, pages=sum(f.relpath.endswith(".html") for f in files),
                        files=written, posts=len(site.posts), timings=clock, notes=site.notes)
 

@@ -29,6 +29,7 @@ from sbuv_site.static import StaticFile
 from sbuv_site.visitmap import PlaceFact, locator_svg, map_facts, visit_map_svg
 
 FEED_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+SEARCH_SCRIPT = "search.js"  # in the static folder: starts Pagefind's UI on /sok/
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,8 @@ class _Renderer:
         self.site, self.env, self.urls = site, env, site.urls
         self.built_at = built_at
         self.facts = map_facts(site)
+        self.assets = assets
+        self.tag_names = {term.url: term.name for term in site.tags}
         self.css = css = [self.urls.static(name) for rel, name in sorted(assets.items())
                           if rel.endswith(".css")]  # hashed: cached for ever (hosting)
         self.common = {
@@ -95,6 +98,7 @@ class _Renderer:
             "subscribe_url": self.urls.subscribe(),
             "favicon_url": self.urls.static("favicon.svg") if "favicon.svg" in assets else None,
             "accessibility_url": site.statement.url if site.statement else None,
+            "search_url": self.urls.search() if site.config.search else None,  # None: no search
         }
         self.nav_items = [("Start", self.urls.home()), ("Karta", self.urls.map()),
                           ("Kommuner", self.urls.municipalities())]
@@ -170,7 +174,9 @@ class _Renderer:
         yield page("404.html", urls.not_found(), "Sidan finns inte", "",
                    head=page_meta(site, f"Sidan finns inte på {name}.", noindex=True),
                    municipalities_url=urls.municipalities(), tags_url=urls.tags() if site.tags else None,
-                   search_url=None, latest=site.posts[:3])
+                   latest=site.posts[:3])
+        if site.config.search:
+            yield self._search_page
         yield self._feed
         yield self._sitemap
         if site.statement:
@@ -197,10 +203,28 @@ class _Renderer:
     def _job(self, template: str, url: str, title: str, section: str, **context: Any) -> Job:
         return partial(self._page, template, url, title, section, **context)
 
+    def _search_page(self) -> OutputFile:
+        """/sok/: Pagefind's own UI from /pagefind/, started by the static folder's search.js."""
+        site, urls = self.site, self.urls
+        if SEARCH_SCRIPT not in self.assets:
+            raise SiteError(f"{site.config.static_dir.rstrip('/')}/{SEARCH_SCRIPT}", None,
+                            f"search is on, but {SEARCH_SCRIPT}, which starts the search page, is missing",
+                            f"copy {SEARCH_SCRIPT} from the static folder of sbuv-site's repository, "
+                            "or write 'search: false' in config.yaml")
+        bundle = urls.search_bundle()
+        return self._page("search.html", urls.search(), "Sök", urls.search(),
+                          description=f"Sök bland alla inlägg och sidor på {site.config.title}, "
+                                      "efter kommun, län, tagg och år.",
+                          tags_url=urls.tags() if site.tags else None,
+                          search_css_url=bundle + "pagefind-ui.css", search_ui_url=bundle + "pagefind-ui.js",
+                          search_script_url=urls.static(self.assets[SEARCH_SCRIPT]),
+                          bundle_url=bundle)
+
     def _post(self, post: Post, newer: Post | None, older: Post | None) -> Job:
         trail = self._trail(post)
         return self._job("post.html", post.url, post.title, self.urls.archive() if post.date else "",
                          head=post_meta(post, self.site, trail), breadcrumbs=trail,
+                         search_filters=search_filters(post, self.tag_names),
                          post=post, newer=newer, older=older,
                          further=self.site.further.get(post.url, NO_FURTHER_READING),
                          updated_text=format_date_sv(post.updated.date()) if post.updated else None)
@@ -272,12 +296,28 @@ class _Renderer:
         entries += [(urls.absolute(p.url), None) for p in site.pages]
         for url in (urls.tags(), urls.municipalities(), urls.map(), urls.archive(), urls.subscribe()):
             entries.append((urls.absolute(url), None))
+        if site.config.search:
+            entries.append((urls.absolute(urls.search()), None))
         entries += [(urls.absolute(t.url), None) for t in site.tags]
         entries += [(urls.absolute(p.url), None) for p in site.places]
         entries += [(urls.absolute(y.url), None) for y in site.archive]
         if site.statement:
             entries.append((urls.absolute(site.statement.url), site.statement.changed.iso))
         return OutputFile("sitemap.xml", self._render("sitemap.xml", {"entries": entries}))
+
+
+def search_filters(post: Post, tag_names: Mapping[str, str]) -> tuple[str, ...]:
+    """The Pagefind filters of a post's page, 'Kommun:Vetlanda', in the order the filters are shown.
+
+    tag_names maps a tag's address to its name on the tag index, so one tag is one filter value
+    however each post spells it. Year and county come from the date and the municipalities.
+    """
+    found = [f"Kommun:{m.name}" for m in post.municipalities]
+    found += [f"Län:{county}" for county in dict.fromkeys(m.county for m in post.municipalities)]
+    found += [f"Tagg:{tag_names.get(link.url, link.name)}" for link in post.tag_links]
+    if post.date and post.date.year:
+        found.append(f"År:{post.date.year}")
+    return tuple(found)
 
 
 def redirects_file(site: Site) -> bytes:

@@ -12,7 +12,7 @@ LAYERS = [
     "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "sitefiles", "load",
     "validate", "sanitize", "markup", "urls", "hosting", "pagination", "statement", "related", "model",
     "mapgeometry",
-    "visitmap", "sharing", "render", "parallel", "outputguard", "write", "build",
+    "visitmap", "sharing", "render", "parallel", "outputguard", "write", "search", "build",
     "addresses", "check", "serve", "importer", "cli", "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",
