@@ -167,9 +167,10 @@ def run_pagefind(program: Path, tree: Path) -> None:
 
 def _reason(result: subprocess.CompletedProcess[str]) -> str:
     """Pagefind's own words for what went wrong: its error (printed once or twice), else its last line."""
-    lines = [line.strip() for line in (result.stderr + "\n" + result.stdout).splitlines() if line.strip()]
-    start = next((index for index, line in enumerate(lines) if line.startswith("Error:")), None)
-    if start is None:
-        return lines[-1] if lines else f"it stopped with exit code {result.returncode}"
-    said = list(dict.fromkeys(line.removeprefix("Error:").strip() for line in lines[start:]))
-    return " ".join(said)
+    for stream in (result.stderr, result.stdout):
+        lines = [line.strip() for line in stream.splitlines() if line.strip()]
+        start = next((index for index, line in enumerate(lines) if line.startswith("Error:")), None)
+        if start is not None:
+            return " ".join(dict.fromkeys(line.removeprefix("Error:").strip() for line in lines[start:]))
+    lines = [line.strip() for line in (result.stdout + "\n" + result.stderr).splitlines() if line.strip()]
+    return lines[-1] if lines else f"it stopped with exit code {result.returncode}"

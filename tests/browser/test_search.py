@@ -1,4 +1,4 @@
-"""Search on /sok/ (Pagefind): finds posts, filters by municipality, works by keyboard, passes axe and the CSP."""
+"""Search on /sok/ (Pagefind): finds posts, filters by municipality, works by keyboard, passes axe and CSP."""
 
 from __future__ import annotations
 
@@ -74,7 +74,8 @@ def test_a_municipality_filter_narrows_the_results(page: Any) -> None:
     page.locator("input[type=checkbox][name='Kommun'][value='Umeå']").check()
     expect(page.locator(RESULT_LINKS)).to_have_count(1)
     assert result_hrefs(page) == ["/2015/12/snofattigt-umea-i-forandring/"]
-    expect(page.locator(".pagefind-ui__result-tag[data-pagefind-ui-meta='kommun']")).to_have_text("Kommun: Umeå")
+    place = page.locator(".pagefind-ui__result-tag[data-pagefind-ui-meta='kommun']")
+    expect(place).to_have_text("Kommun: Umeå")
 
 
 def test_search_and_filters_work_by_keyboard_alone(page: Any) -> None:
@@ -164,7 +165,8 @@ def test_a_search_can_be_linked_to_with_q(page: Any) -> None:
     expect(page.locator(RESULT_LINKS)).to_have_text("Vetlanda den 17 november")
 
 
-def test_without_javascript_the_page_says_so_and_links_archive_map_and_tags(browser: Any, base_url: str) -> None:
+def test_without_javascript_the_page_says_so_and_links_archive_map_and_tags(browser: Any,
+                                                                           base_url: str) -> None:
     context = browser.new_context(base_url=base_url, java_script_enabled=False)
     try:
         page = context.new_page()
