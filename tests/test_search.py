@@ -19,6 +19,7 @@ from sbuv_site.errors import SiteError
 from sbuv_site.render import search_filters
 from tests.conftest import NOW, post
 from tests.htmltree import parse_file
+from tests.test_bad_inputs import troubleshooting_patterns
 
 POSTS = {
     "content/posts/vetlanda.md": post("Vetlanda", "2015-11-17", "Elva ensamkommande barn.",
@@ -173,6 +174,8 @@ def fails(site: Path, capsys: pytest.CaptureFixture[str]) -> str:
     assert main(["--root", str(site), "build"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
+    first = err.splitlines()[0]
+    assert any(p.search(first) for p in troubleshooting_patterns()), f"README does not explain {first!r}"
     return err.replace(str(site) + os.sep, "")
 
 
