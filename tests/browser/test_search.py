@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from sbuv_site.build import BuildOptions, build
+from tests.browser.conftest import _QuietHandler
 from tests.browser.harness import axe_violations, expect
 from tests.browser.test_headers import serve_with_site_headers
+from tests.conftest import NOW, post, write_site
 
 pytestmark = pytest.mark.browser
 
@@ -185,3 +191,27 @@ def test_every_page_links_the_search_page_from_its_header(page: Any) -> None:
     for path in ("/", VETLANDA, "/karta/", "/404.html"):
         page.goto(path)
         expect(page.locator("header.site-header a[href='/sok/']")).to_have_text("Sök")
+
+
+def test_under_a_sub_path_the_ui_loads_and_results_link_under_it(browser: Any, tmp_path: Path) -> None:
+    kalix = post("Placeringar i Kalix", "2016-03-10", "Om placeringar.", municipality="Kalix")
+    site = write_site(tmp_path / "site", {"content/posts/a.md": kalix})
+    site.joinpath("config.yaml").write_text("title: Testbloggen\nbase_url: https://example.org/blogg/\n",
+                                            encoding="utf-8")
+    www = tmp_path / "www"
+    build(site, BuildOptions(now=NOW, output=www / "blogg"))
+    handler = functools.partial(_QuietHandler, directory=www)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(base_url=f"http://127.0.0.1:{server.server_port}")
+    try:
+        page = context.new_page()
+        page.goto("/blogg/sok/")
+        search(page, "placeringar")
+        link = page.locator(RESULT_LINKS)
+        expect(link).to_have_text("Placeringar i Kalix")
+        assert link.get_attribute("href") == "/blogg/2016/03/placeringar-i-kalix/"
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
