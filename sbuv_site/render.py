@@ -23,7 +23,7 @@ from sbuv_site.errors import SiteError
 from sbuv_site.hosting import HEADERS_FILE, NGINX_FILE, headers_file, nginx_file
 from sbuv_site.markup import absolute_links
 from sbuv_site.model import NO_FURTHER_READING, Link, Place, Post, Redirect, Site, posts_count_sv
-from sbuv_site.sharing import PageMeta, page_meta, plain_text, post_meta
+from sbuv_site.sharing import PageMeta, page_meta, plain_text, post_meta, search_filters
 from sbuv_site.sitefiles import Scope, read_layout
 from sbuv_site.static import StaticFile
 from sbuv_site.visitmap import PlaceFact, locator_svg, map_facts, visit_map_svg
@@ -304,20 +304,6 @@ class _Renderer:
         if site.statement:
             entries.append((urls.absolute(site.statement.url), site.statement.changed.iso))
         return OutputFile("sitemap.xml", self._render("sitemap.xml", {"entries": entries}))
-
-
-def search_filters(post: Post, tag_names: Mapping[str, str]) -> tuple[str, ...]:
-    """The Pagefind filters of a post's page, 'Kommun:Vetlanda', in the order the filters are shown.
-
-    tag_names maps a tag's address to its name on the tag index, so one tag is one filter value
-    however each post spells it. Year and county come from the date and the municipalities.
-    """
-    found = [f"Kommun:{m.name}" for m in post.municipalities]
-    found += [f"Län:{county}" for county in dict.fromkeys(m.county for m in post.municipalities)]
-    found += [f"Tagg:{tag_names.get(link.url, link.name)}" for link in post.tag_links]
-    if post.date and post.date.year:
-        found.append(f"År:{post.date.year}")
-    return tuple(found)
 
 
 def redirects_file(site: Site) -> bytes:

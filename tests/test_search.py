@@ -16,7 +16,7 @@ from sbuv_site import search
 from sbuv_site.build import BuildOptions, build
 from sbuv_site.cli import main
 from sbuv_site.errors import SiteError
-from sbuv_site.render import search_filters
+from sbuv_site.sharing import search_filters
 from tests.conftest import NOW, post
 from tests.htmltree import parse_file
 from tests.test_bad_inputs import troubleshooting_patterns
