@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -18,6 +19,8 @@ from sbuv_site.outputguard import BUILD_MARK, MARK_TEXT
 from sbuv_site.render import OutputFile
 from sbuv_site.write import write_output
 from tests.conftest import NOW, post, write_site
+
+T = TypeVar("T")
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -80,7 +83,7 @@ def test_two_builds_are_byte_identical(scratch_site, tmp_path: Path) -> None:  #
     assert any(rel.startswith("pagefind/fragment/") for rel in stable(one))  # the index's bulk is compared
 
 
-def stable(files: dict[str, bytes]) -> dict[str, bytes]:
+def stable(files: dict[str, T]) -> dict[str, T]:
     """All but the few search index files Pagefind 1.5 writes in hash-map order (README, "Search").
 
     Its filter files, its .pf_meta and pagefind-entry.json (which names the .pf_meta's hash) list

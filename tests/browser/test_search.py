@@ -116,7 +116,9 @@ def test_search_and_filters_work_by_keyboard_alone(page: Any) -> None:
     expect(page.locator(RESULT_LINKS)).to_have_count(3)
 
 
-def test_the_search_page_with_results_and_open_filters_has_no_axe_violations(page: Any) -> None:
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_search_page_with_results_and_open_filters_has_no_axe_violations(page: Any, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)  # Pagefind's UI takes the site's colours (site.css)
     found = []
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 800})
