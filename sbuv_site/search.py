@@ -16,6 +16,7 @@ import shutil
 import stat
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from sbuv_site.outputguard import KEPT, disk_problem
 
 SEARCH_DIR = "pagefind"  # urls.search_bundle() is its address
 DIGEST_FILE = ".sbuv-digest"
+PAGES_DIR = ".sbuv-search-pages"  # in staging while Pagefind runs: links to the pages it reads
+_BODY_MARK = b"data-pagefind-body"
 LANGUAGE = "sv"  # the index's language: Swedish stemming ("kanelbullar" finds "kanelbulle")
 INSTALL_HINT = ("install it with: pip install 'pagefind[bin]' (sbuv-site's own install brings it), "
                 "or write 'search: false' in config.yaml to build without search")
@@ -46,9 +49,9 @@ def index_into(staging: Path, previous: Path | None, *, shown: Path | None = Non
                         f"rename the static folder's '{SEARCH_DIR}' (it would be overwritten), "
                         f"or {OFF_HINT}")
     program = find_program()
-    digest = pages_digest(staging, _pagefind_version())
+    digest, indexed = survey_pages(staging, _pagefind_version())
     if previous is None or not reuse_index(previous / SEARCH_DIR, bundle, digest):
-        run_pagefind(program, staging)
+        run_pagefind(program, staging, indexed)
         try:
             (bundle / DIGEST_FILE).write_text(digest, encoding="utf-8")
         except OSError as exc:
@@ -89,12 +92,25 @@ def pages_digest(tree: Path, version: str) -> str:
 
     Two trees with the same digest give the same index: Pagefind reads nothing but the pages.
     """
+    return survey_pages(tree, version)[0]
+
+
+def survey_pages(tree: Path, version: str) -> tuple[str, list[str]]:
+    """One read of every HTML page in tree: their digest, and the pages Pagefind is to read.
+
+    Those are the pages that mark their content with data-pagefind-body (posts and pages);
+    Pagefind would read every other page only to find it has none, which doubles its time.
+    A page whose text merely mentions the attribute is read too, and Pagefind skips it.
+    """
     digest = hashlib.sha256(f"pagefind {version} --force-language {LANGUAGE}\n".encode())
+    indexed = []
     for relpath in _html_pages(tree):
         data = (tree / relpath).read_bytes()
         digest.update(f"{relpath}\0{len(data)}\0".encode())
         digest.update(data)
-    return digest.hexdigest() + "\n"
+        if _BODY_MARK in data:
+            indexed.append(relpath)
+    return digest.hexdigest() + "\n", indexed
 
 
 def _html_pages(tree: Path) -> list[str]:
@@ -103,7 +119,7 @@ def _html_pages(tree: Path) -> list[str]:
     for folder, dirs, names in os.walk(tree):
         rel = Path(folder).relative_to(tree).as_posix()
         if rel == ".":
-            dirs[:] = [d for d in dirs if d != SEARCH_DIR]
+            dirs[:] = [d for d in dirs if d not in (SEARCH_DIR, PAGES_DIR)]
         prefix = "" if rel == "." else rel + "/"
         found += [prefix + name for name in names if name.endswith(".html")]
     return sorted(found)
@@ -143,26 +159,52 @@ def _link_tree(old: Path, new: Path) -> None:
             shutil.copy2(source, target / name)
 
 
-def run_pagefind(program: Path, tree: Path) -> None:
-    """Run Pagefind over tree, its index going to tree/pagefind; its failure becomes a SiteError.
+def run_pagefind(program: Path, tree: Path, pages: Sequence[str] | None = None) -> None:
+    """Run Pagefind over `pages` of tree (all of it when None), its index going to tree/pagefind.
 
-    It runs in an empty folder with no PAGEFIND_* variables, so no pagefind.yml or environment
-    of the editor's changes what it does: the options are all on the command line.
+    The pages are hard-linked (or copied) into a folder of their own for Pagefind to read, at
+    the same paths, so their addresses in the index stay the same. A site with no such page
+    yet (no posts or pages) is read whole, so /sok/ still works. It runs in an empty folder with
+    no PAGEFIND_* variables, so no pagefind.yml or environment of the editor's changes what it
+    does: the options are all on the command line. A failure becomes a SiteError.
     """
-    command = [str(program), "--site", str(tree), "--output-subdir", SEARCH_DIR,
+    site = tree / PAGES_DIR if pages else tree
+    command = [str(program), "--site", str(site), "--output-path", str(tree / SEARCH_DIR),
                "--force-language", LANGUAGE, "--quiet"]
     env = {key: value for key, value in os.environ.items() if not key.upper().startswith("PAGEFIND_")}
-    with tempfile.TemporaryDirectory(prefix="sbuv-pagefind-") as empty:
-        try:
-            result = subprocess.run(command, cwd=empty, env=env, capture_output=True, text=True,
-                                    errors="replace", check=False)
-        except OSError as exc:
-            raise SiteError(None, None, f"Pagefind could not be started: {exc.strerror or exc}",
-                            "reinstall it with: pip install --force-reinstall 'pagefind[bin]', "
-                            f"or {OFF_HINT}") from None
+    try:
+        if pages:
+            _link_files(tree, site, pages)
+        with tempfile.TemporaryDirectory(prefix="sbuv-pagefind-") as empty:
+            try:
+                result = subprocess.run(command, cwd=empty, env=env, capture_output=True, text=True,
+                                        errors="replace", check=False)
+            except OSError as exc:
+                raise SiteError(None, None, f"Pagefind could not be started: {exc.strerror or exc}",
+                                "reinstall it with: pip install --force-reinstall 'pagefind[bin]', "
+                                f"or {OFF_HINT}") from None
+    except OSError as exc:
+        raise disk_problem(exc, tree / PAGES_DIR, "prepare the pages for the search index", KEPT) from None
+    finally:
+        shutil.rmtree(tree / PAGES_DIR, ignore_errors=True)
     if result.returncode != 0:
         raise SiteError(None, None, f"Pagefind could not index the site: {_reason(result)}",
                         f"{KEPT}; fix the cause and build again, or {OFF_HINT}")
+
+
+def _link_files(tree: Path, into: Path, relpaths: Sequence[str]) -> None:
+    """Hard-link each file of tree into `into` at the same path (copy where links are refused)."""
+    linking = True
+    for relpath in relpaths:
+        target = into / relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if linking:
+            try:
+                os.link(tree / relpath, target)
+                continue
+            except OSError:
+                linking = False
+        shutil.copyfile(tree / relpath, target)
 
 
 def _reason(result: subprocess.CompletedProcess[str]) -> str:

@@ -245,9 +245,10 @@ def test_a_pagefind_that_cannot_start_is_reported(
 
 def test_pagefind_gets_no_pagefind_settings_from_the_editors_environment(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen, where = tmp_path / "env.txt", tmp_path / "cwd.txt"
+    seen, where, pages = tmp_path / "env.txt", tmp_path / "cwd.txt", tmp_path / "pages.txt"
     program = fake_program(tmp_path, f"#!/bin/sh\nenv > {seen}\nls -A > {where}\n"
-                                     'mkdir -p "$2/pagefind"\n')
+                                     f'cd "$2" && find . -name "*.html" | sort > {pages}\n'
+                                     'mkdir -p "$4"\n')  # --site $2 --output-path $4
     monkeypatch.setattr(search, "find_program", lambda: program)
     monkeypatch.setenv("PAGEFIND_SITE", "/elsewhere")
     monkeypatch.chdir(site)  # where a pagefind.yml of the editor's could lie
@@ -255,6 +256,10 @@ def test_pagefind_gets_no_pagefind_settings_from_the_editors_environment(
     build(site, BuildOptions(now=NOW))
     assert "PAGEFIND_" not in seen.read_text(encoding="utf-8")
     assert where.read_text(encoding="utf-8") == ""  # it runs in an empty folder, not the site's
+    # and it reads only the pages with data-pagefind-body: the posts and pages, not lists or the map
+    assert pages.read_text(encoding="utf-8").split() == [
+        "./2015/11/vetlanda/index.html", "./2016/03/haninge-och-kalix/index.html", "./om-bloggen/index.html"]
+    assert not (site / "output" / search.PAGES_DIR).exists()
 
 
 def test_a_pagefind_folder_the_site_makes_itself_is_refused(
@@ -307,3 +312,11 @@ def test_a_failed_index_through_write_output_leaves_the_old_tree(tmp_path: Path)
         write_output([OutputFile("index.html", b"new")], out, before_swap=refuse)
     assert (out / "index.html").read_bytes() == b"old"
     assert seen[0][1] == out.resolve() and not seen[0][0].exists()
+
+
+def test_a_site_with_no_posts_or_pages_yet_still_gets_a_working_search_page(
+        scratch_site: Callable[..., Path]) -> None:
+    site = scratch_site({})
+    build(site, BuildOptions(now=NOW))
+    out = site / "output"
+    assert (out / "sok/index.html").is_file() and (out / "pagefind/pagefind-ui.js").is_file()
