@@ -58,9 +58,12 @@ def index_into(staging: Path, previous: Path | None, *, shown: Path | None = Non
             raise disk_problem(exc, shown / SEARCH_DIR / DIGEST_FILE, "write the search index",
                                KEPT) from None
     if mtime is not None:
-        for folder, _, names in os.walk(bundle):
-            for name in names:
-                os.utime(Path(folder, name), (mtime, mtime))
+        try:
+            for folder, _, names in os.walk(bundle):
+                for name in names:
+                    os.utime(Path(folder, name), (mtime, mtime))
+        except OSError as exc:
+            raise disk_problem(exc, shown / SEARCH_DIR, "write the search index", KEPT) from None
 
 
 def find_program() -> Path:
