@@ -60,7 +60,7 @@ def disk_usage(folder: Path) -> tuple[int, int, int]:
 def main() -> int:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     search.index_into = timed("index", search.index_into)  # type: ignore[method-assign]
-    search.pages_digest = timed("digest", search.pages_digest)  # type: ignore[method-assign]
+    search.survey_pages = timed("digest", search.survey_pages)  # type: ignore[method-assign]
     search.run_pagefind = timed("pagefind", search.run_pagefind)  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
