@@ -9,7 +9,7 @@ import pickle
 import stat
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from markdown_it import MarkdownIt
 
+from sbuv_site import search
 from sbuv_site.cache import (
     BuildCache,
     OutputRecord,
@@ -60,6 +61,7 @@ class BuildOptions:
     force: bool = False  # replace an output folder that holds files no build made
     wait: float = DEFAULT_WAIT  # seconds to wait for another build of the same output folder
     cache: bool = True  # read and write .sbuv-cache/; off: build from nothing and leave no cache
+    search: bool = True  # index with Pagefind (and make /sok/) when config.yaml has search on
 
 
 @dataclass
@@ -107,6 +109,8 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
     options = options or BuildOptions()
     clock: dict[str, float] = {}
     config = _timed(clock, "config", lambda: load_config(root))
+    if not options.search:
+        config = replace(config, search=False)  # no index: no search page or link either
     output = options.output or root / config.output_dir
     target = check_output_dir(output, root, config, options.force)
     with claim_output(target, options.wait, output) as lock:  # one build at a time, from here to the swap
@@ -153,8 +157,12 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
         plan = WritePlan(jobs, keys, previous.files if previous and old_root else {}, old_root,
                          target, output, in_place, epoch.timestamp() if epoch else None, made_by, copied)
         render_workers = worker_count(len(jobs), options.workers)
+        # The search index is made in staging, before the swap; serve's in-place rebuilds keep the
+        # index of its first build (Pagefind cannot add one page: it would take seconds per save).
+        index = (partial(search.index_into, shown=output, mtime=plan.mtime)
+                 if config.search and not in_place else None)
         written = _timed(clock, "render", lambda: write_site(
-            plan, render_workers, lock, _counter(progress, "render", len(jobs))))
+            plan, render_workers, lock, _counter(progress, "render", len(jobs)), before_swap=index))
         info = os.stat(target)
         cache.outputs[str(target)] = OutputRecord(info.st_dev, info.st_ino, build_key,
                                                   _next_change(posts, site, config, now), written)
@@ -186,7 +194,8 @@ def build_settings(root: Path, config: Config, static: Sequence[StaticFile], opt
     """A digest of everything besides the posts that decides the output: program, config, layouts,
     static files, images beside posts (by size and time) and the build's options."""
     parts: list[bytes | str] = [program_version(), (root / CONFIG_FILE).read_bytes(),
-                                repr((options.drafts, options.future)), repr(epoch), repr(beside)]
+                                repr((options.drafts, options.future, options.search)), repr(epoch),
+                                repr(beside)]
     for relpath, data in layout_files(root, config.layouts_dir):
         parts += [relpath, data]
     for file in static:

@@ -132,6 +132,8 @@ class Config:
     """How many municipalities the assignment was to visit (shown next to how many are known)."""
     accessibility: AccessibilityConfig | None = None
     """The accessibility statement at /tillganglighet/; without it the site has none (a note says so)."""
+    search: bool = True
+    """Build a search index (Pagefind) after each build and the search page /sok/ with a header link."""
 
     @property
     def base_path(self) -> str:

@@ -11,14 +11,17 @@ from collections.abc import Mapping, Sequence
 HEADERS_FILE = "_headers"
 NGINX_FILE = "_nginx.conf"
 
-# The site runs no script and has no inline style (the JSON-LD block is data, which CSP does not
-# govern). Images may come from other HTTPS hosts: a post may show one. Search (Pagefind, issue 13)
-# will need 'wasm-unsafe-eval' in script-src.
+# The site has no inline script or style (the JSON-LD block is data, which CSP does not govern).
+# Images may come from other HTTPS hosts: a post may show one. The one script is the search page's
+# (/sok/): Pagefind's UI and search.js, from the site itself. Pagefind compiles its WebAssembly
+# (wasm.sv.pagefind) in the page and in its worker, which needs 'wasm-unsafe-eval'; that allows
+# WebAssembly only, never eval() of JavaScript. Its UI sets styles through the DOM (CSSOM), which
+# CSP allows, so style-src needs no 'unsafe-inline'.
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "img-src 'self' https:",
     "style-src 'self'",
-    "script-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

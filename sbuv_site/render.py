@@ -26,9 +26,11 @@ from sbuv_site.layoutfiles import (
     template_frame,
 )
 from sbuv_site.model import NO_FURTHER_READING, Link, Place, Post, Redirect, Site, posts_count_sv
-from sbuv_site.sharing import PageMeta, page_meta, plain_text, post_meta
+from sbuv_site.sharing import PageMeta, page_meta, plain_text, post_meta, search_filters
 from sbuv_site.static import StaticFile
 from sbuv_site.visitmap import PlaceFact, locator_svg, map_facts, visit_map_svg
+
+SEARCH_SCRIPT = "search.js"  # in the static folder: starts Pagefind's UI on /sok/
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,8 @@ class _Renderer:
         self.site, self.env, self.urls = site, env, site.urls
         self.feeds = FeedMaker(site, built_at)
         self.facts = map_facts(site)
+        self.assets = assets
+        self.tag_names = {term.url: term.name for term in site.tags}
         self.css = css = [self.urls.static(name) for rel, name in sorted(assets.items())
                           if rel.endswith(".css")]  # hashed: cached for ever (hosting)
         self.common = {
@@ -124,6 +128,7 @@ class _Renderer:
             "favicon_url": self.urls.static("favicon.svg") if "favicon.svg" in assets else None,
             "accessibility_url": site.statement.url if site.statement else None,
             "alternates": [],  # feeds of this very page, named in its head after the site's
+            "search_url": self.urls.search() if site.config.search else None,  # None: no search
         }
         self.nav_items = [("Start", self.urls.home()), ("Karta", self.urls.map()),
                           ("Kommuner", self.urls.municipalities())]
@@ -207,7 +212,9 @@ class _Renderer:
         yield page("404.html", urls.not_found(), "Sidan finns inte", "", uses=_sources(site.posts[:3]),
                    head=page_meta(site, f"Sidan finns inte på {name}.", noindex=True),
                    municipalities_url=urls.municipalities(), tags_url=urls.tags() if site.tags else None,
-                   search_url=None, latest=site.posts[:3])
+                   latest=site.posts[:3])
+        if site.config.search:
+            yield Job(urls.output_path(urls.search()), (), self._search_page)
         feed_entries = [p for p in site.posts if p.published][: site.config.feed.limit]
         yield Job("atom.xml", _sources(feed_entries), partial(self._atom, self.feeds.site_atom))
         yield Job(urls.output_path(urls.json_feed()), ALL_SOURCES, self.feeds.json_feed)
@@ -247,6 +254,23 @@ class _Renderer:
         return Job(self.urls.output_path(url), uses, partial(self._page, template, url, title, section,
                                                               **context))
 
+    def _search_page(self) -> bytes:
+        """/sok/: Pagefind's own UI from /pagefind/, started by the static folder's search.js."""
+        site, urls = self.site, self.urls
+        if SEARCH_SCRIPT not in self.assets:
+            raise SiteError(f"{site.config.static_dir.rstrip('/')}/{SEARCH_SCRIPT}", None,
+                            f"search is on, but {SEARCH_SCRIPT}, which starts the search page, is missing",
+                            f"copy {SEARCH_SCRIPT} from the static folder of sbuv-site's repository, "
+                            "or write 'search: false' in config.yaml")
+        bundle = urls.search_bundle()
+        return self._page("search.html", urls.search(), "Sök", urls.search(),
+                          description=f"Sök bland alla inlägg och sidor på {site.config.title}, "
+                                      "efter kommun, län, tagg och år.",
+                          tags_url=urls.tags() if site.tags else None,
+                          search_css_url=bundle + "pagefind-ui.css", search_ui_url=bundle + "pagefind-ui.js",
+                          search_script_url=urls.static(self.assets[SEARCH_SCRIPT]),
+                          bundle_url=bundle)
+
     def _post(self, post: Post, newer: Post | None, older: Post | None) -> Job:
         return Job(self.urls.output_path(post.url), (str(post.source.path),),
                    partial(self._post_page, post, newer, older))
@@ -255,6 +279,7 @@ class _Renderer:
         trail = self._trail(post)
         return self._page("post.html", post.url, post.title, self.urls.archive() if post.date else "",
                           head=post_meta(post, self.site, trail), breadcrumbs=trail,
+                          search_filters=search_filters(post, self.tag_names),
                           post=post, newer=newer, older=older,
                           further=self.site.further.get(post.url, NO_FURTHER_READING),
                           updated_text=format_date_sv(post.updated.date()) if post.updated else None)
@@ -308,6 +333,8 @@ class _Renderer:
         entries += [(urls.absolute(p.url), None) for p in site.pages]
         for url in (urls.tags(), urls.municipalities(), urls.map(), urls.archive(), urls.subscribe()):
             entries.append((urls.absolute(url), None))
+        if site.config.search:
+            entries.append((urls.absolute(urls.search()), None))
         entries += [(urls.absolute(t.url), None) for t in site.tags]
         entries += [(urls.absolute(p.url), None) for p in site.places]
         entries += [(urls.absolute(y.url), None) for y in site.archive]

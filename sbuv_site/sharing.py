@@ -1,4 +1,4 @@
-"""What a page tells search engines and link previews: a description, Open Graph tags, JSON-LD."""
+"""What a page tells search engines, link previews and the site's search: description, OG, JSON-LD."""
 
 from __future__ import annotations
 
@@ -166,3 +166,17 @@ def page_meta(site: Site, description: str = "", noindex: bool = False) -> PageM
     """Any other page's head: its own sentence, else the site's description."""
     text = describe(description) or describe(site.config.description)
     return PageMeta(text, "website", locale_of(site.config.language), noindex=noindex)
+
+
+def search_filters(post: Post, tag_names: Mapping[str, str]) -> tuple[str, ...]:
+    """The Pagefind filters of a post's page, 'Kommun:Vetlanda', in the order the filters are shown.
+
+    tag_names maps a tag's address to its name on the tag index, so one tag is one filter value
+    however each post spells it. Year and county come from the date and the municipalities.
+    """
+    found = [f"Kommun:{m.name}" for m in post.municipalities]
+    found += [f"Län:{county}" for county in dict.fromkeys(m.county for m in post.municipalities)]
+    found += [f"Tagg:{tag_names.get(link.url, link.name)}" for link in post.tag_links]
+    if post.date and post.date.year:
+        found.append(f"År:{post.date.year}")
+    return tuple(found)

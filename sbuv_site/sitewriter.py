@@ -48,8 +48,13 @@ class WritePlan:
 
 
 def write_site(plan: WritePlan, workers: int, lock: OutputLock,
-               progress: Callable[[int], None] | None = None) -> dict[str, FileRecord]:
-    """Make every job's file into the output folder; returns the record of each file written or kept."""
+               progress: Callable[[int], None] | None = None,
+               before_swap: Callable[[Path, Path | None], None] | None = None) -> dict[str, FileRecord]:
+    """Make every job's file into the output folder; returns the record of each file written or kept.
+
+    before_swap(staging, previous output folder or None) runs when staging is complete (the
+    search index is made there); in place there is no staging and it is not called.
+    """
     if plan.in_place:
         records = _make_all(plan, workers, progress)
         _remove_gone(plan, records)
@@ -66,7 +71,7 @@ def write_site(plan: WritePlan, workers: int, lock: OutputLock,
             os.utime(staging / BUILD_MARK, (plan.mtime, plan.mtime))
         return len(result)
 
-    _staged(lock, plan.shown, fill)
+    _staged(lock, plan.shown, fill, before_swap)
     return result
 
 

@@ -84,6 +84,14 @@ class Urls:
     def accessibility(self) -> str:
         return self._at("/tillganglighet/")
 
+    def search(self) -> str:
+        """The search page (Pagefind's UI); the index itself lies in /pagefind/ beside it."""
+        return self._at("/sok/")
+
+    def search_bundle(self) -> str:
+        """The folder Pagefind writes its index and UI files into (search.SEARCH_DIR)."""
+        return self._at("/pagefind/")
+
     def feed(self) -> str:
         return self._at("/atom.xml")
 

@@ -52,7 +52,8 @@ def claim_output(target: Path, wait: float = DEFAULT_WAIT, shown: Path | None = 
 
 
 def write_output(files: Iterable[OutputFile], output: Path, lock: OutputLock | None = None,
-                 wait: float = DEFAULT_WAIT, mtime: float | None = None) -> int:
+                 wait: float = DEFAULT_WAIT, mtime: float | None = None,
+                 before_swap: Callable[[Path, Path | None], None] | None = None) -> int:
     """Write every file into a staging folder beside output, then swap it in atomically.
 
     A failure (or a kill) before the swap leaves the old output/ exactly as it was;
@@ -60,14 +61,17 @@ def write_output(files: Iterable[OutputFile], output: Path, lock: OutputLock | N
     output folder's lock is taken (waiting up to `wait` seconds) for the whole write.
     mtime (SOURCE_DATE_EPOCH) is every built file's modification time, which servers send as
     Last-Modified: without it, that is the moment of the build.
+    before_swap(staging, previous output folder or None) runs once every file is written and
+    before the swap (the search index is made there): if it raises, output/ stays as it was.
     """
     if lock is None:
         with claim_output(output.resolve(), wait, output) as held:
-            return write_output(files, output, held, mtime=mtime)
-    return _staged(lock, output, lambda staging: _fill(staging, files, output, mtime))
+            return write_output(files, output, held, mtime=mtime, before_swap=before_swap)
+    return _staged(lock, output, lambda staging: _fill(staging, files, output, mtime), before_swap)
 
 
-def _staged(lock: OutputLock, output: Path, fill: Callable[[Path], int]) -> int:
+def _staged(lock: OutputLock, output: Path, fill: Callable[[Path], int],
+            before_swap: Callable[[Path, Path | None], None] | None = None) -> int:
     """Fill a new staging folder beside the real output folder, then swap it in; or change nothing."""
     target = lock.target  # the real folder; `output` (a link, perhaps) names it in messages
     _remove_leftovers(target)
@@ -78,6 +82,8 @@ def _staged(lock: OutputLock, output: Path, fill: Callable[[Path], int]) -> int:
                            KEPT) from None
     try:
         count = fill(staging)
+        if before_swap is not None:
+            before_swap(staging, target if target.is_dir() else None)
         _swap(staging, target, output)
     finally:
         if staging.exists():

@@ -437,3 +437,18 @@ def test_layouts_and_static_may_come_from_a_theme_folder_outside_the_site() -> N
     assert config_problem("content_dir: ../theme/content") == (
         "config.yaml:2: 'content_dir' '../theme/content' is not a folder inside the site\n"
         "  hint: write a folder below the site's own, without '..', e.g. 'content'")
+
+
+def test_search_is_on_by_default_and_false_turns_it_off() -> None:
+    assert parse_config("base_url: https://example.org/\n", "config.yaml").search is True
+    assert parse_config("base_url: https://example.org/\nsearch: false\n", "config.yaml").search is False
+
+
+def test_a_misspelt_search_key_suggests_search() -> None:
+    assert problems("base_url: https://example.org/\nserach: false\n") == [
+        "config.yaml:2: unknown key 'serach'\n  hint: did you mean 'search'?"]
+
+
+def test_search_must_be_true_or_false() -> None:
+    assert problems("base_url: https://example.org/\nsearch: nej\n") == [
+        "config.yaml:2: 'search' must be true or false, not 'nej'\n  hint: write true or false"]

@@ -13,8 +13,8 @@ LAYERS = [
     "defaultfiles", "load", "validate", "sanitize", "markup", "imagefiles", "urls", "hosting", "pagination",
     "statement", "related", "model",
     "mapgeometry",
-    "visitmap", "sharing", "feeds", "layoutfiles", "render", "parallel", "outputguard", "write", "cache",
-    "sitewriter", "build", "addresses", "check", "overlay", "watch", "serve", "importer", "newsite",
+    "visitmap", "sharing", "feeds", "layoutfiles", "render", "parallel", "outputguard", "write", "search",
+    "cache", "sitewriter", "build", "addresses", "check", "overlay", "watch", "serve", "importer", "newsite",
     "progress", "cli", "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",

@@ -45,6 +45,7 @@ PAGES = {
     "feeds": "/prenumerera/",
     "not-found": "/404.html",
     "statement": "/tillganglighet/",
+    "search": "/sok/",  # before any search: tests/browser/test_search.py searches
 }
 
 
