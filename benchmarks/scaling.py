@@ -2,7 +2,8 @@
 
 Usage, from the project root, with sbuv-site installed (pip install -e .):
 
-    python benchmarks/scaling.py 1000 10000 100000
+    python benchmarks/scaling.py 1000 10000 100000          # as the site is configured: search on
+    python benchmarks/scaling.py --no-search 1000 10000      # like the anchors' sites: no search index
 
 Each size uses the shared benchmark's deterministic corpus (../shared/bench/anchors/make_corpus.py,
 made once under /tmp/anchors/corpus-N), built clean (--no-cache) into /dev/shm, timed with
@@ -26,7 +27,7 @@ CORPORA = Path("/tmp/anchors")
 OUT = Path("/dev/shm/sbuv-scaling")
 
 
-def corpus(count: int) -> Path:
+def corpus(count: int, search: bool = True) -> Path:
     """The shared corpus of `count` posts, as sbuv-site content (slug from the file name)."""
     folder = CORPORA / f"corpus-{count}"
     if not (folder / "sbuv" / "content" / "posts").is_dir():
@@ -41,7 +42,8 @@ def corpus(count: int) -> Path:
             text = source.read_text(encoding="utf-8")
             (posts / source.name).write_text(f"---\nslug: {source.stem}\n" + text[4:], encoding="utf-8")
         (site / ".made").write_text("", encoding="utf-8")
-    (site / "config.yaml").write_text("base_url: https://example.org/\n", encoding="utf-8")
+    config = "base_url: https://example.org/\n" + ("" if search else "search: false\n")
+    (site / "config.yaml").write_text(config, encoding="utf-8")
     return site
 
 
@@ -59,12 +61,14 @@ def timed_build(site: Path, out: Path) -> dict[str, float]:
 
 
 def main() -> int:
-    sizes = [int(n) for n in sys.argv[1:]] or [1000, 10000]
+    search = "--no-search" not in sys.argv
+    sizes = [int(n) for n in sys.argv[1:] if n != "--no-search"] or [1000, 10000]
     OUT.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}")
+    state = "on" if search else "off"
+    print(f"machine: {os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}; search {state}")
     base = None
     for count in sizes:
-        figures = timed_build(corpus(count), OUT / str(count))
+        figures = timed_build(corpus(count, search), OUT / str(count))
         per = figures["wall"] / count * 1000
         base = base or per
         print(f"{count:>7} posts: wall {figures['wall']:7.2f} s, cpu {figures['cpu']:7.2f} s, "
