@@ -35,6 +35,8 @@ description: Inlägg om besök, iakttagelser och goda exempel.
 # timezone: Europe/Stockholm
 # How many municipalities the assignment was to visit (shown next to how many are known).
 # planned_visits: 52
+# Search with Pagefind at /sok/ (README "Search"); false builds without it.
+# search: true
 
 # Folders, relative to this file. layouts/ and static/ may be left out: a file there replaces
 # the built-in file of the same name (see README, "Layouts and overrides").

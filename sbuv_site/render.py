@@ -395,7 +395,6 @@ def make_environment(layouts: str, label: str = "layouts", root: str | None = No
     folder itself when config.yaml puts it outside the site; without root, only from that folder.
     """
     env = jinja2.Environment(
-        auto_reload=False,  # one build reads each layout once; serve makes a new environment per build
         loader=layout_loader(layouts, label, root),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,

@@ -162,7 +162,7 @@ def test_the_commented_out_values_are_the_defaults(tmp_path: Path) -> None:
         elif section and (match := re.fullmatch(r"#   (\w+): (.*)", line)):
             assert yaml.safe_load(match.group(2)) == sections[section][match.group(1)], match.group(1)
             checked += 1
-    assert checked == 13
+    assert checked == 14
 
 
 def test_the_new_site_is_swedish_with_a_real_municipality_and_tags_as_a_list(tmp_path: Path) -> None:
