@@ -66,7 +66,8 @@ def test_only_post_and_page_content_is_indexed_not_navigation_or_footers(page: A
 def test_the_filters_are_municipality_county_tag_and_year(page: Any) -> None:
     page.goto(SEARCH)
     search(page, BROAD)
-    expect(page.locator(".pagefind-ui__filter-name")).to_have_text(["Kommun", "Län", "Tagg", "År"])
+    expect(page.locator(".pagefind-ui__filter-name")).to_have_text(  # the UI adds them as they load
+        ["Kommun", "Län", "Tagg", "År"], timeout=30_000)
     page.locator(".pagefind-ui__filter-name", has_text="Län").click()
     expect(page.locator("label[for='Län-Västerbottens län']")).to_have_text(re.compile(r"^Västerbottens län"))
 
