@@ -128,6 +128,8 @@ output/
 .output.lock
 .output.tmp-*/
 .output.old-*/
+.sbuv-preview/
+.sbuv-preview.lock
 """
 
 POST_PATH = "content/posts/besok-i-umea.md"

@@ -31,7 +31,6 @@ from tornado import httputil, netutil, web, websocket
 from tornado.httpserver import HTTPServer
 
 from sbuv_site.build import BuildOptions, BuildReport, BuildState, build
-from sbuv_site.cache import CACHE_DIR
 from sbuv_site.config import CONFIG_FILE, load_config
 from sbuv_site.errors import SiteError, flatten
 from sbuv_site.outputguard import check_output_dir, disk_problem
@@ -39,7 +38,7 @@ from sbuv_site.overlay import PREFIX, STYLE, decorated_page
 from sbuv_site.watch import SiteWatcher
 
 FAILED = "Build failed; still serving the previous output."
-PREVIEW_DIR = f"{CACHE_DIR}/preview"  # where serve builds, unless --output says otherwise
+PREVIEW_DIR = ".sbuv-preview"  # where serve builds, unless --output says otherwise (git-ignored)
 NOTHING_TO_SERVE = ("Build failed and there is no earlier build to serve; "
                     "fix the problems above and start serve again.")
 BUG_HINT = "this is a bug in sbuv-site, not in the site: the terminal shows the details; please report them"

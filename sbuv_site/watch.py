@@ -3,7 +3,7 @@ own folders and config.yaml, editor temp files left out, a save that writes twic
 
 Two watchers: the site folder itself, not recursively (config.yaml; a content, layouts or static
 folder that appears, goes or is replaced), and those folders recursively. Nothing else of the
-site is watched: not output/ (each build replaces it), not .sbuv-cache/, not .git/.
+site is watched: not output/ (each build replaces it), not .sbuv-preview/ or .sbuv-cache/, not .git/.
 """
 
 from __future__ import annotations

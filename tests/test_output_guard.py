@@ -197,7 +197,7 @@ def test_the_guard_runs_before_anything_is_read_or_written(site: Path) -> None:
 
 def test_serve_refuses_the_same_folders_before_it_serves_anything(
         site: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    before = snapshot(site)  # serve builds into .sbuv-cache/preview/, or where --output says
+    before = snapshot(site)  # serve builds into .sbuv-preview/, or where --output says
     assert main(["--root", str(site), "serve", "--port", "1", "--output", str(site / "content")]) == 1
     assert "the output folder is the content folder" in capsys.readouterr().err
     assert snapshot(site) == before

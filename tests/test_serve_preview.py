@@ -246,7 +246,7 @@ def test_editor_temp_files_cache_and_output_are_not_watched(
     posts = site / "content/posts"
     for name in (".#a.md", "#a.md#", "a.md~", "4913", ".a.md.swp", ".a.md.swx", "a.md___jb_tmp___"):
         (posts / name).write_text("temp", encoding="utf-8")
-    (site / ".sbuv-cache").mkdir(exist_ok=True)  # the preview is built in it
+    (site / ".sbuv-cache").mkdir(exist_ok=True)
     (site / ".sbuv-cache/x").write_text("cache", encoding="utf-8")
     (site / PREVIEW_DIR / "extra.html").write_text("<p>x</p>", encoding="utf-8")
     (posts / "a.md").write_text(post("Första inlägget", "2016-01-01", "Ny text."), encoding="utf-8")
