@@ -129,7 +129,7 @@ output/
 .output.tmp-*/
 .output.old-*/
 .sbuv-preview/
-.sbuv-preview.lock
+..sbuv-preview.lock
 """
 
 POST_PATH = "content/posts/besok-i-umea.md"
