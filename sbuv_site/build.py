@@ -132,9 +132,8 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
                                files=len(previous.files), posts=sum(f.kind == "posts" for f in scanned),
                                timings=clock, notes=(), unchanged=True)
         load_parsed(cache)
-        workers = worker_count(len(scanned), options.workers)
         records, parsed, fresh = _timed(clock, "validate", lambda: read_changed(
-            root, config, registry, scanned, known, cache, workers, progress))
+            root, config, registry, scanned, known, cache, options.workers, progress))
         md = make_markdown(config.markdown.allow_html, config.base_path)
         images = _timed(clock, "images", lambda: read_images(
             root, config.content_dir, config.static_dir, config.base_path,
@@ -211,8 +210,10 @@ def layout_files(root: Path, layouts_dir: str) -> list[tuple[str, bytes]]:
         dirnames.sort()
         for name in sorted(filenames):
             path = Path(dirpath, name)
-            try:
-                data = path.read_bytes()
+            try:  # only ordinary files are read: a FIFO would stall the build (rendering names it)
+                info = os.stat(path)
+                regular = stat.S_ISREG(info.st_mode)
+                data = path.read_bytes() if regular else f"not a file: {info.st_mode}".encode()
             except OSError as exc:
                 data = f"unreadable: {exc}".encode()
             found.append((path.relative_to(folder).as_posix(), data))
@@ -220,7 +221,7 @@ def layout_files(root: Path, layouts_dir: str) -> list[tuple[str, bytes]]:
 
 
 def read_changed(root: Path, config: Config, registry: Registry, scanned: Sequence[SourceFile],
-                 known: Mapping[str, SourceRecord | None], cache: BuildCache, workers: int,
+                 known: Mapping[str, SourceRecord | None], cache: BuildCache, wanted: int | None,
                  progress: Progress | None) -> tuple[dict[str, SourceRecord], dict[str, Parsed], int]:
     """Every source's record and parsed form: from the cache where unchanged, else read, checked and
     rendered on `workers` processes. All problems of all files are raised together."""
@@ -230,8 +231,9 @@ def read_changed(root: Path, config: Config, registry: Registry, scanned: Sequen
     for file in scanned:
         path = str(file.path)
         record = known.get(path)
-        if record is not None and path in cache.parsed:
-            records[path], parsed[path] = record, cache.parsed[path]
+        kept = cache.parsed.get(path)
+        if record is not None and kept is not None and kept.digest == record.digest:
+            records[path], parsed[path] = record, kept
         else:
             todo.append(file)
     md = make_markdown(config.markdown.allow_html, config.base_path)
@@ -249,7 +251,7 @@ def read_changed(root: Path, config: Config, registry: Registry, scanned: Sequen
         raise_all(errors)
         return done
 
-    fresh = run_chunks(share, len(todo), worker_count(len(todo), workers if len(todo) > 1 else 1),
+    fresh = run_chunks(share, len(todo), worker_count(len(todo), wanted),
                        progress=_counter(progress, "read", len(todo)))
     for path, record, one in fresh:
         records[path], parsed[path] = record, one
@@ -264,7 +266,7 @@ def _read_one(root: Path, config: Config, registry: Registry, md: MarkdownIt, fi
     raw, doc = read_scanned(root, config.content_dir, file)
     digest = hashlib.sha256(raw).hexdigest()
     old, kept = cache.sources.get(path), cache.parsed.get(path)
-    if old is not None and kept is not None and old.digest == digest:  # touched, not changed
+    if old is not None and kept is not None and old.digest == digest == kept.digest:  # touched only
         return path, SourceRecord(file.kind, file.size, file.mtime_ns, file.inode, digest, old.front,
                                   old.body), kept
     errors: list[SiteError] = []
@@ -274,7 +276,7 @@ def _read_one(root: Path, config: Config, registry: Registry, md: MarkdownIt, fi
     rendered = render_markdown(md, fields.body)
     front = digest_of(pickle.dumps(dataclasses.replace(fields, body=""), protocol=5))
     return path, SourceRecord(file.kind, file.size, file.mtime_ns, file.inode, digest, front,
-                              digest_of(fields.body)), Parsed(fields, rendered)
+                              digest_of(fields.body)), Parsed(fields, rendered, digest)
 
 
 def job_keys(jobs: Sequence[Job], base: str, records: Mapping[str, SourceRecord],
@@ -313,7 +315,7 @@ def with_image_sizes(md: MarkdownIt, parsed: Mapping[str, Parsed],
         found = images.get(one.fields.path)
         if found != one.images:
             sizes = found.sizes if found else None
-            one = Parsed(one.fields, render_markdown(md, one.fields.body, sizes), found)
+            one = Parsed(one.fields, render_markdown(md, one.fields.body, sizes), one.digest, found)
         result[path] = one
     return result
 

@@ -56,6 +56,8 @@ class Parsed:
 
     fields: PostFields | PageFields
     rendered: Rendered
+    digest: str  # of the bytes it was made from: index.bin and sources.bin are written apart, so
+    # a build reuses it only when its record has the same digest (another build may have saved between)
     images: DocumentImages | None = None  # the sizes rendered into it and the files beside it
 
 

@@ -76,19 +76,6 @@ class Job:
     make: Callable[[], bytes]
 
 
-def render_site(site: Site, env: jinja2.Environment, static: Sequence[StaticFile],
-                built_at: datetime | None = None, part: tuple[int, int] = (0, 1)) -> list[OutputFile]:
-    """Every output file of the site, in a stable order (one process; the build splits site_jobs).
-
-    part=(k, n) makes only every n-th file starting at k, so n processes can share the
-    work and together make exactly the files one process would.
-    """
-    k, n = part
-    jobs = site_jobs(site, env, static, built_at)
-    files = [OutputFile(job.relpath, job.make()) for index, job in enumerate(jobs) if index % n == k]
-    return sorted(files, key=lambda f: f.relpath)
-
-
 def site_jobs(site: Site, env: jinja2.Environment, static: Sequence[StaticFile],
               built_at: datetime | None = None) -> list[Job]:
     """Every output file of the site as a job, in a fixed order; nothing is rendered yet."""

@@ -26,7 +26,7 @@ from sbuv_site.errors import SiteError, raise_all
 from sbuv_site.outputguard import BUILD_MARK, KEPT, MARK_TEXT, OutputLock, disk_problem
 from sbuv_site.parallel import run_chunks
 from sbuv_site.render import Job, OutputFile
-from sbuv_site.write import XML_SUFFIXES, _attempt, _staged, check_well_formed
+from sbuv_site.write import XML_SUFFIXES, attempt, check_well_formed, staged
 
 _NO_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
 
@@ -65,13 +65,13 @@ def write_site(plan: WritePlan, workers: int, lock: OutputLock,
         staged = _with_dest(plan, staging)
         _make_folders(staging, [job.relpath for job in plan.jobs], plan.shown)
         result.update(_make_all(staged, workers, progress))
-        _attempt(plan.shown / BUILD_MARK, "write the built file",
+        attempt(plan.shown / BUILD_MARK, "write the built file",
                  lambda: (staging / BUILD_MARK).write_bytes(MARK_TEXT))
         if plan.mtime is not None:
             os.utime(staging / BUILD_MARK, (plan.mtime, plan.mtime))
         return len(result)
 
-    _staged(lock, plan.shown, fill, before_swap)
+    staged(lock, plan.shown, fill, before_swap)
     return result
 
 

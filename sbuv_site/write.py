@@ -67,10 +67,10 @@ def write_output(files: Iterable[OutputFile], output: Path, lock: OutputLock | N
     if lock is None:
         with claim_output(output.resolve(), wait, output) as held:
             return write_output(files, output, held, mtime=mtime, before_swap=before_swap)
-    return _staged(lock, output, lambda staging: _fill(staging, files, output, mtime), before_swap)
+    return staged(lock, output, lambda staging: _fill(staging, files, output, mtime), before_swap)
 
 
-def _staged(lock: OutputLock, output: Path, fill: Callable[[Path], int],
+def staged(lock: OutputLock, output: Path, fill: Callable[[Path], int],
             before_swap: Callable[[Path, Path | None], None] | None = None) -> int:
     """Fill a new staging folder beside the real output folder, then swap it in; or change nothing."""
     target = lock.target  # the real folder; `output` (a link, perhaps) names it in messages
@@ -101,23 +101,23 @@ def _fill(staging: Path, files: Iterable[OutputFile], shown: Path, mtime: float 
             raise AssertionError(f"output path escapes the output folder: {file.relpath}")
         target = staging.joinpath(*parts)
         if target.parent not in made:
-            _attempt(shown.joinpath(*parts[:-1]), "create the folder",
+            attempt(shown.joinpath(*parts[:-1]), "create the folder",
                      functools.partial(target.parent.mkdir, parents=True, exist_ok=True))
             made.add(target.parent)
-        _attempt(shown.joinpath(*parts), "write the built file",
+        attempt(shown.joinpath(*parts), "write the built file",
                  functools.partial(target.write_bytes, file.data))
         if mtime is not None:
-            _attempt(shown.joinpath(*parts), "write the built file", functools.partial(
+            attempt(shown.joinpath(*parts), "write the built file", functools.partial(
                 os.utime, target, (mtime, mtime)))
         count += 1
-    _attempt(shown / BUILD_MARK, "write the built file",
+    attempt(shown / BUILD_MARK, "write the built file",
              functools.partial((staging / BUILD_MARK).write_bytes, MARK_TEXT))
     if mtime is not None:
         os.utime(staging / BUILD_MARK, (mtime, mtime))
     return count
 
 
-def _attempt(shown: Path, doing: str, step: Callable[[], object], kept: str = KEPT) -> None:
+def attempt(shown: Path, doing: str, step: Callable[[], object], kept: str = KEPT) -> None:
     """Run one file-system step; its failure becomes one message naming the path the editor knows."""
     try:
         step()
@@ -188,7 +188,7 @@ def _remove_leftovers(target: Path) -> None:
     for stale in found:
         if ".old-" in stale.name and not os.path.lexists(target):
             # killed between the two renames: the previous build returns
-            _attempt(target, "restore the previous build", functools.partial(os.replace, stale, target))
+            attempt(target, "restore the previous build", functools.partial(os.replace, stale, target))
         else:
             shutil.rmtree(stale, ignore_errors=True)
 
@@ -201,7 +201,7 @@ def create_file(path: Path, data: bytes) -> None:
     Raises FileExistsError when the name is taken, SiteError when the file system refuses.
     """
     kept = "no file was written"
-    _attempt(path.parent, "create the folder", functools.partial(path.parent.mkdir, parents=True,
+    attempt(path.parent, "create the folder", functools.partial(path.parent.mkdir, parents=True,
                                                                  exist_ok=True), kept)
     temp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
     try:

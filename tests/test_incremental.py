@@ -17,6 +17,7 @@ import pytest
 
 from sbuv_site.build import BuildOptions, build
 from sbuv_site.cache import CACHE_DIR
+from sbuv_site.errors import SiteError
 from tests.conftest import NOW, override_layout, post
 from tests.test_write import stable
 
@@ -219,3 +220,24 @@ def test_without_the_cache_nothing_is_read_or_written_there(copy_fixture: Callab
     build(root, BuildOptions(now=NOW))
     assert (root / CACHE_DIR / "index.bin").is_file()
     assert (root / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+
+
+def test_an_index_and_sources_saved_by_two_different_builds_never_mix(site: Path, tmp_path: Path) -> None:
+    """Two builds of one site (say build and serve) each save the cache; a sources.bin from an
+    older moment beside a newer index.bin must not put an old text on the page."""
+    older = (site / CACHE_DIR / "sources.bin").read_bytes()
+    edit_body(site)
+    build(site, BuildOptions(now=NOW))  # index.bin and sources.bin now know the edited text
+    (site / CACHE_DIR / "sources.bin").write_bytes(older)  # the other build saved its sources last
+    other = site / "content/posts/umea.md"
+    other.write_text(other.read_text(encoding="utf-8") + "\nMer om Umeå.\n", encoding="utf-8")
+    changed, reread = incremental_equals_clean(site, tmp_path)  # Vetlanda's page has the new text
+    assert reread == 2  # Umeå's post, and Vetlanda's, whose saved form did not match its record
+
+
+def test_a_fifo_among_the_layouts_is_named_and_never_waited_for(site: Path) -> None:
+    (site / "layouts").mkdir(exist_ok=True)
+    os.mkfifo(site / "layouts/post.html")
+    with pytest.raises(SiteError) as caught:  # the test's timeout would catch a stalled read
+        build(site, BuildOptions(now=NOW))
+    assert caught.value.format().startswith("layouts/post.html: not an ordinary file: it is a named pipe")

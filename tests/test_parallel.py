@@ -8,15 +8,27 @@ import pytest
 
 from sbuv_site.build import BuildOptions, build
 from sbuv_site.errors import SiteError
-from sbuv_site.parallel import run_shared, split, worker_count
+from sbuv_site.parallel import run_chunks, worker_count
 from tests.conftest import NOW, override_layout, post
 from tests.test_write import stable, tree
 
 
-def test_shares_cover_every_item_once_in_a_fixed_order() -> None:
-    items = list(range(10))
-    assert run_shared(lambda k, n: list(split(items, k, n)), 3) == [0, 3, 6, 9, 1, 4, 7, 2, 5, 8]
-    assert run_shared(lambda k, n: list(split(items, k, n)), 1) == items
+def test_chunks_cover_every_item_once_in_index_order() -> None:
+    items = [f"x{i}" for i in range(10)]
+    done: list[int] = []
+    share = lambda chunk: [items[i] for i in chunk]  # noqa: E731
+    assert run_chunks(share, 10, 3, chunk=3, progress=done.append) == items
+    assert sorted(done) == [1, 3, 3, 3]
+    assert run_chunks(share, 10, 1, chunk=4) == items
+
+
+def test_every_chunks_problems_are_gathered_once_each() -> None:
+    def share(chunk: range) -> list[int]:
+        raise SiteError("layouts/post.html", 3, "layout broken", "fix it")  # the same in every chunk
+
+    with pytest.raises(SiteError) as caught:
+        run_chunks(share, 9, 3, chunk=3)
+    assert caught.value.message == "layout broken"
 
 
 def test_small_sites_stay_on_one_process_unless_asked() -> None:
