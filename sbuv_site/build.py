@@ -2,48 +2,42 @@
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import os
-import pickle
-import stat
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from markdown_it import MarkdownIt
-
 from sbuv_site import search
+from sbuv_site.buildkeys import build_settings, job_keys, source_key, unchanged_record, whole_key
 from sbuv_site.cache import (
     BuildCache,
     OutputRecord,
-    Parsed,
-    SourceRecord,
     digest_of,
     load_cache,
     load_parsed,
     program_version,
     save_cache,
 )
-from sbuv_site.config import CONFIG_FILE, Config, load_config
-from sbuv_site.errors import SiteError, flatten, raise_all
+from sbuv_site.config import Config, load_config
 from sbuv_site.imagefiles import read_images
-from sbuv_site.images import DocumentImages
 from sbuv_site.layoutfiles import layout_source
-from sbuv_site.load import SourceFile, read_scanned, scan_inputs
-from sbuv_site.markup import make_markdown, render_markdown
+from sbuv_site.load import scan_inputs
+from sbuv_site.markup import make_markdown
 from sbuv_site.model import Site, build_site
-from sbuv_site.municipalities import Registry, load_registry
-from sbuv_site.outputguard import BUILD_MARK, DEFAULT_WAIT, check_output_dir
-from sbuv_site.parallel import run_chunks, worker_count
-from sbuv_site.render import Job, make_environment, site_jobs
+from sbuv_site.municipalities import load_registry
+from sbuv_site.outputguard import DEFAULT_WAIT, check_output_dir
+from sbuv_site.parallel import worker_count
+from sbuv_site.progress import Progress, stage_counter
+from sbuv_site.render import make_environment, site_jobs
 from sbuv_site.sitewriter import WritePlan, write_site
+from sbuv_site.sources import may_show_images, read_changed, with_image_sizes
 from sbuv_site.static import StaticFile, check_static_addresses
-from sbuv_site.validate import PageFields, PostFields, check_document
+from sbuv_site.textedits import LastBuild, edit_texts, is_recorded, last_build
+from sbuv_site.validate import PageFields, PostFields
 from sbuv_site.write import XML_SUFFIXES, claim_output
 
 T = TypeVar("T")
@@ -93,9 +87,9 @@ class BuildState:
 
     cache: BuildCache | None = None
     in_place: bool = False  # update output/ file by file instead of swapping in a new tree
+    last: LastBuild | None = None  # the last build, for a save that changed only texts (textedits)
 
 
-Progress = Callable[[str, int, int], None]  # (stage, items done, items in all)
 
 
 def build(root: Path, options: BuildOptions | None = None, state: BuildState | None = None,
@@ -122,22 +116,24 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
         now = options.now or datetime.now(UTC)
         epoch = source_date_epoch()
         settings = _timed(clock, "load", lambda: build_settings(root, config, static, options, epoch, beside))
-        known = {str(f.path): _unchanged(f, cache.sources.get(str(f.path))) for f in scanned}
+        known = {str(f.path): unchanged_record(f, cache.sources.get(str(f.path))) for f in scanned}
         previous = cache.outputs.get(str(target))
-        old_root = target if previous is not None and _is_recorded(target, previous) else None
+        old_root = target if previous is not None and is_recorded(target, previous) else None
         if (old_root is not None and previous is not None and all(known.values())
-                and previous.build_key == _build_key(settings, scanned, cache.sources)
+                and (state is None or state.last is not None)  # serve's first build: keep its site
+                and previous.build_key == whole_key(settings, scanned, cache.sources)
                 and (previous.next_change is None or now.timestamp() < previous.next_change)):
             return BuildReport(output=output, pages=sum(r.endswith(".html") for r in previous.files),
                                files=len(previous.files), posts=sum(f.kind == "posts" for f in scanned),
                                timings=clock, notes=(), unchanged=True)
         load_parsed(cache)
         records, parsed, fresh = _timed(clock, "validate", lambda: read_changed(
-            root, config, registry, scanned, known, cache, options.workers, progress))
+            root, config, registry, scanned, known, cache, options.workers,
+            progress))
         md = make_markdown(config.markdown.allow_html, config.base_path)
         images = _timed(clock, "images", lambda: read_images(
             root, config.content_dir, config.static_dir, config.base_path,
-            [p.fields for p in parsed.values() if _may_show_images(p.fields)], static, md))
+            [p.fields for p in parsed.values() if may_show_images(p.fields)], static, md))
         parsed = _timed(clock, "images", lambda: with_image_sizes(md, parsed, images))
         posts = [p.fields for p in parsed.values() if isinstance(p.fields, PostFields)]
         pages = [p.fields for p in parsed.values() if isinstance(p.fields, PageFields)]
@@ -148,8 +144,9 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
         jobs = site_jobs(site, env, static, epoch)
         relpaths = [job.relpath for job in jobs]
         check_static_addresses(static, relpaths, page_owner(site), config.static_dir)
-        build_key = _build_key(settings, scanned, records)
-        keys = job_keys(jobs, digest_of(settings, *site.notes), records, parsed)
+        build_key = whole_key(settings, scanned, records)
+        base = digest_of(settings, *site.notes)
+        keys = job_keys(jobs, base, records, parsed)
         made_by, copied = xml_sources(relpaths, static, partial(layout_source, env), config.static_dir)
         # In place only after this session's first build, whose record of the tree is exact.
         in_place = bool(state and state.in_place and state.cache is not None and old_root)
@@ -161,7 +158,7 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
         index = (partial(search.index_into, shown=output, mtime=plan.mtime)
                  if config.search and not in_place else None)
         written = _timed(clock, "render", lambda: write_site(
-            plan, render_workers, lock, _counter(progress, "render", len(jobs)), before_swap=index))
+            plan, render_workers, lock, stage_counter(progress, "render", len(jobs)), before_swap=index))
         info = os.stat(target)
         cache.outputs[str(target)] = OutputRecord(info.st_dev, info.st_ino, build_key,
                                                   _next_change(posts, site, config, now), written)
@@ -175,6 +172,10 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
             notes += (problem,) if problem else ()
         if state is not None:
             state.cache = cache
+            state.last = last_build(root=root, config=config, registry=registry, md=md, env=env,
+                                    static=static, epoch=epoch, settings=settings, base=base,
+                                    scanned=scanned, site=site, jobs=jobs, keys=keys, target=target,
+                                    output=output, made_by=made_by, copied=copied)
     rendered = sum(1 for relpath, record in written.items()
                    if not (previous and old_root and previous.files.get(relpath) == record))
     return BuildReport(output=output, pages=sum(r.endswith(".html") for r in relpaths), files=len(written),
@@ -182,142 +183,22 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
                        reread=fresh)
 
 
-def source_key(config: Config) -> str:
-    """The settings a source's checked fields and HTML depend on; other config changes keep them."""
-    return digest_of(program_version(), repr(sorted(config.aliases.items())), str(config.zone),
-                     repr(config.markdown.allow_html), config.base_path)
-
-
-def build_settings(root: Path, config: Config, static: Sequence[StaticFile], options: BuildOptions,
-                   epoch: datetime | None, beside: Sequence[tuple[str, int, int]] = ()) -> str:
-    """A digest of everything besides the posts that decides the output: program, config, layouts,
-    static files, images beside posts (by size and time) and the build's options."""
-    parts: list[bytes | str] = [program_version(), (root / CONFIG_FILE).read_bytes(),
-                                repr((options.drafts, options.future, options.search)), repr(epoch),
-                                repr(beside)]
-    for relpath, data in layout_files(root, config.layouts_dir):
-        parts += [relpath, data]
-    for file in static:
-        parts += [file.relpath, hashlib.sha256(file.data).digest()]
-    return digest_of(*parts)
-
-
-def layout_files(root: Path, layouts_dir: str) -> list[tuple[str, bytes]]:
-    """Every file of the layouts folder with its bytes (or its error, which rendering reports)."""
-    folder = root / layouts_dir
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = Path(dirpath, name)
-            try:  # only ordinary files are read: a FIFO would stall the build (rendering names it)
-                info = os.stat(path)
-                regular = stat.S_ISREG(info.st_mode)
-                data = path.read_bytes() if regular else f"not a file: {info.st_mode}".encode()
-            except OSError as exc:
-                data = f"unreadable: {exc}".encode()
-            found.append((path.relative_to(folder).as_posix(), data))
-    return found
-
-
-def read_changed(root: Path, config: Config, registry: Registry, scanned: Sequence[SourceFile],
-                 known: Mapping[str, SourceRecord | None], cache: BuildCache, wanted: int | None,
-                 progress: Progress | None) -> tuple[dict[str, SourceRecord], dict[str, Parsed], int]:
-    """Every source's record and parsed form: from the cache where unchanged, else read, checked and
-    rendered on `workers` processes. All problems of all files are raised together."""
-    records: dict[str, SourceRecord] = {}
-    parsed: dict[str, Parsed] = {}
-    todo: list[SourceFile] = []
-    for file in scanned:
-        path = str(file.path)
-        record = known.get(path)
-        kept = cache.parsed.get(path)
-        if record is not None and kept is not None and kept.digest == record.digest:
-            records[path], parsed[path] = record, kept
-        else:
-            todo.append(file)
-    md = make_markdown(config.markdown.allow_html, config.base_path)
-
-    def share(chunk: range) -> list[tuple[str, SourceRecord, Parsed]]:
-        errors: list[SiteError] = []
-        done = []
-        for index in chunk:
-            try:
-                done.append(_read_one(root, config, registry, md, todo[index], cache))
-            except SiteError as err:
-                errors.append(err)
-            except ExceptionGroup as group:
-                errors.extend(flatten(group))
-        raise_all(errors)
-        return done
-
-    fresh = run_chunks(share, len(todo), worker_count(len(todo), wanted),
-                       progress=_counter(progress, "read", len(todo)))
-    for path, record, one in fresh:
-        records[path], parsed[path] = record, one
-    order = [str(f.path) for f in scanned]  # the order load_sources reads them in
-    return {p: records[p] for p in order}, {p: parsed[p] for p in order}, len(fresh)
-
-
-def _read_one(root: Path, config: Config, registry: Registry, md: MarkdownIt, file: SourceFile,
-              cache: BuildCache) -> tuple[str, SourceRecord, Parsed]:
-    """Read one source; check and render it unless the cache holds the same bytes already."""
-    path = str(file.path)
-    raw, doc = read_scanned(root, config.content_dir, file)
-    digest = hashlib.sha256(raw).hexdigest()
-    old, kept = cache.sources.get(path), cache.parsed.get(path)
-    if old is not None and kept is not None and old.digest == digest == kept.digest:  # touched only
-        return path, SourceRecord(file.kind, file.size, file.mtime_ns, file.inode, digest, old.front,
-                                  old.body), kept
-    errors: list[SiteError] = []
-    fields = check_document(doc, registry, config.aliases, config.zone, errors)
-    raise_all(errors)
-    assert fields is not None
-    rendered = render_markdown(md, fields.body)
-    front = digest_of(pickle.dumps(dataclasses.replace(fields, body=""), protocol=5))
-    return path, SourceRecord(file.kind, file.size, file.mtime_ns, file.inode, digest, front,
-                              digest_of(fields.body)), Parsed(fields, rendered, digest)
-
-
-def job_keys(jobs: Sequence[Job], base: str, records: Mapping[str, SourceRecord],
-             parsed: Mapping[str, Parsed]) -> list[str]:
-    """Each file's key: what every page depends on (base, the front matter of all sources), and the
-    text of the sources it shows. An unchanged key means the file the last build made is still right.
-
-    A text's images count as part of it: their sizes are in its HTML, the files beside it are copied.
-    """
-    paths = sorted(records)
-    shape = digest_of(base, *(f"{path}\0{records[path].front}" for path in paths))
-    texts = {path: records[path].body if parsed[path].images is None else digest_of(
-        records[path].body, pickle.dumps(parsed[path].images, protocol=5)) for path in paths}
-    every_body = digest_of(*(texts[path] for path in paths))
-    keys = []
-    for job in jobs:
-        bodies = (every_body,) if job.uses is None else tuple(texts.get(path, "-") for path in job.uses)
-        keys.append(digest_of(shape, job.relpath, *bodies))
-    return keys
-
-
-def _may_show_images(fields: PostFields | PageFields) -> bool:
-    """A text without '![' and without `image` shows no image: imagefiles need not look at it."""
-    return "![" in fields.body or (isinstance(fields, PostFields) and fields.image is not None)
-
-
-def with_image_sizes(md: MarkdownIt, parsed: Mapping[str, Parsed],
-                     images: Mapping[Path, DocumentImages]) -> dict[str, Parsed]:
-    """Each text that shows images rendered with their sizes; kept as it was where they are unchanged.
-
-    Workers render every text without sizes (most have no image); the few that have one are
-    rendered again here, now that the edge has read the image files.
-    """
-    result = {}
-    for path, one in parsed.items():
-        found = images.get(one.fields.path)
-        if found != one.images:
-            sizes = found.sizes if found else None
-            one = Parsed(one.fields, render_markdown(md, one.fields.body, sizes), one.digest, found)
-        result[path] = one
-    return result
+def rebuild_edited(options: BuildOptions, state: BuildState, changed: frozenset[Path]) -> BuildReport | None:
+    """serve, after a save: rebuild in place just the files that show the saved texts, when only
+    texts changed (textedits.py); None when the save needs the full build."""
+    start = time.perf_counter()
+    last = state.last
+    if last is None or state.cache is None:
+        return None
+    done = edit_texts(last, state.cache, changed, options.wait, options.now or datetime.now(UTC))
+    if done is None:
+        return None
+    state.last = done.last
+    record = state.cache.outputs[str(last.target)]
+    return BuildReport(output=last.output, pages=sum(r.endswith(".html") for r in record.files),
+                       files=len(record.files), posts=len(done.last.site.posts),
+                       timings={"edit": time.perf_counter() - start}, notes=done.last.site.notes,
+                       unchanged=not done.written, changed=len(done.written), reread=len(changed))
 
 
 def _cache_for(root: Path, key: str, options: BuildOptions, state: BuildState | None) -> BuildCache:
@@ -328,47 +209,11 @@ def _cache_for(root: Path, key: str, options: BuildOptions, state: BuildState | 
     return load_cache(root, key)
 
 
-def _unchanged(file: SourceFile, record: SourceRecord | None) -> SourceRecord | None:
-    """The cache's record of a file when size, modification time and inode all match, else None."""
-    if record is not None and (record.kind, record.size, record.mtime_ns, record.inode) == (
-            file.kind, file.size, file.mtime_ns, file.inode):
-        return record
-    return None
-
-
-def _build_key(settings: str, scanned: Sequence[SourceFile], records: Mapping[str, SourceRecord]) -> str:
-    return digest_of(settings, *(f"{f.path}\0{records[str(f.path)].digest}" if str(f.path) in records
-                                 else f"{f.path}\0?" for f in scanned))
-
-
-def _is_recorded(target: Path, record: OutputRecord) -> bool:
-    """The output folder is the very one the record describes (not replaced, not rebuilt by another)."""
-    try:
-        info = os.stat(target)
-        mark = os.lstat(target / BUILD_MARK)
-    except OSError:
-        return False
-    return (info.st_dev, info.st_ino) == (record.device, record.inode) and stat.S_ISREG(mark.st_mode)
-
-
 def _next_change(posts: Sequence[PostFields], site: Site, config: Config, now: datetime) -> float | None:
     """When the first post left out as in the future comes due: a rebuild then is not a no-op."""
     starts = [p.date.starts(config.zone) for p in posts if p.date is not None]
     due = [when.timestamp() for when in starts if when is not None and when > now]
     return min(due, default=None)
-
-
-def _counter(progress: Progress | None, stage: str, total: int) -> Callable[[int], None] | None:
-    if progress is None:
-        return None
-    done = 0
-
-    def step(count: int) -> None:
-        nonlocal done
-        done += count
-        progress(stage, done, total)
-
-    return step
 
 
 def xml_sources(relpaths: Sequence[str], static: Sequence[StaticFile], layout: Callable[[str], str],

@@ -243,8 +243,8 @@ def build_site(posts_fields: Sequence[PostFields], pages_fields: Sequence[PageFi
                          "left out (build with --future to include it)")
         else:
             chosen.append(fields)
-    all_posts = [_make_post(f, config, urls, md, bodies.get(f.path), images.get(f.path)) for f in chosen]
-    pages = tuple(_make_page(f, urls, md, bodies.get(f.path), images.get(f.path))
+    all_posts = [make_post(f, config, urls, md, bodies.get(f.path), images.get(f.path)) for f in chosen]
+    pages = tuple(make_page(f, urls, md, bodies.get(f.path), images.get(f.path))
                   for f in pages_fields if drafts or not f.draft)
     listed = sorted((p for p in all_posts if p.date), key=lambda p: p.slug)
     posts = tuple(sorted(listed, key=lambda p: p.date.sort_key() if p.date else (), reverse=True))
@@ -310,8 +310,9 @@ def _origin(source: str | None, config: Config) -> str | None:
     return source
 
 
-def _make_post(fields: PostFields, config: Config, urls: Urls, md: MarkdownIt,
+def make_post(fields: PostFields, config: Config, urls: Urls, md: MarkdownIt,
                rendered: Rendered | None, found: DocumentImages | None) -> Post:
+    """One post from its checked fields and its text (rendered here unless given)."""
     rendered = rendered or render_markdown(md, fields.body, found.sizes if found else None)
     summary = render_inline(md, fields.summary) if fields.summary else _unwrap(rendered.first_paragraph)
     when = _local(fields.date, config)
@@ -371,8 +372,9 @@ def _unwrap(paragraph: str) -> str:
     return text[3:-4] if text.startswith("<p>") and text.endswith("</p>") else text
 
 
-def _make_page(fields: PageFields, urls: Urls, md: MarkdownIt, rendered: Rendered | None,
+def make_page(fields: PageFields, urls: Urls, md: MarkdownIt, rendered: Rendered | None,
                found: DocumentImages | None) -> Page:
+    """One page from its checked fields and its text (rendered here unless given)."""
     rendered = rendered or render_markdown(md, fields.body, found.sizes if found else None)
     summary = render_inline(md, fields.summary) if fields.summary else _unwrap(rendered.first_paragraph)
     return Page(fields.slug, fields.title, summary, rendered.html, fields.updated, fields.menu,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 DELAY = 1.0  # seconds before a bar appears
@@ -45,3 +46,20 @@ class TerminalProgress:
             self.stream.write("\r" + " " * (width - 1) + "\r")
             self.stream.flush()
             self.shown = False
+
+
+Progress = Callable[[str, int, int], None]  # (stage, items done, items in all)
+
+
+def stage_counter(progress: Progress | None, stage: str, total: int) -> Callable[[int], None] | None:
+    """One stage's counter for a Progress: called with each batch of items done."""
+    if progress is None:
+        return None
+    done = 0
+
+    def step(count: int) -> None:
+        nonlocal done
+        done += count
+        progress(stage, done, total)
+
+    return step

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -25,7 +26,7 @@ from sbuv_site.layoutfiles import (
     shown_layout_file,
     template_frame,
 )
-from sbuv_site.model import NO_FURTHER_READING, Link, Place, Post, Redirect, Site, posts_count_sv
+from sbuv_site.model import NO_FURTHER_READING, Link, Page, Place, Post, Redirect, Site, posts_count_sv
 from sbuv_site.sharing import PageMeta, page_meta, plain_text, post_meta, search_filters
 from sbuv_site.static import StaticFile
 from sbuv_site.visitmap import PlaceFact, locator_svg, map_facts, visit_map_svg
@@ -77,14 +78,22 @@ class Job:
 
 
 def site_jobs(site: Site, env: jinja2.Environment, static: Sequence[StaticFile],
-              built_at: datetime | None = None) -> list[Job]:
-    """Every output file of the site as a job, in a fixed order; nothing is rendered yet."""
+              built_at: datetime | None = None, showing: Collection[Post | Page] | None = None) -> list[Job]:
+    """Every output file of the site as a job, in a fixed order; nothing is rendered yet.
+
+    With `showing`, only the jobs whose `uses` name one of those posts or pages (or every
+    text): serve's quick path wants the few files that show an edited text, and finding them
+    among 10,000 posts must cost far less than making every job.
+    """
     assets = {f.relpath: hashed_name(f.relpath, f.data) if f.relpath.endswith(".css") else f.relpath
               for f in static}
-    renderer = _Renderer(site, env, assets, built_at)
-    jobs = [Job(assets[f.relpath], (), partial(_bytes_of, f.data)) for f in static]
-    jobs += [Job(f.relpath, (), partial(_bytes_of, f.data)) for f in site.attachments]  # beside posts
-    jobs.extend(renderer.jobs())
+    only = None if showing is None else frozenset(id(item) for item in showing)
+    renderer = _Renderer(site, env, assets, built_at, only)
+    jobs = []
+    if only is None:  # static files and images beside posts show no text
+        jobs += [Job(assets[f.relpath], (), partial(_bytes_of, f.data)) for f in static]
+        jobs += [Job(f.relpath, (), partial(_bytes_of, f.data)) for f in site.attachments]  # beside posts
+    jobs.extend(job for job in renderer.jobs() if job is not None)
     return jobs
 
 
@@ -94,8 +103,9 @@ def _bytes_of(data: bytes) -> bytes:
 
 class _Renderer:
     def __init__(self, site: Site, env: jinja2.Environment, assets: Mapping[str, str],
-                 built_at: datetime | None) -> None:
+                 built_at: datetime | None, only: AbstractSet[int] | None = None) -> None:
         self.site, self.env, self.urls = site, env, site.urls
+        self.only = only  # ids of the posts and pages whose jobs are wanted; None: every job
         self.feeds = FeedMaker(site, built_at)
         self.facts = map_facts(site)
         self.assets = assets
@@ -148,14 +158,28 @@ class _Renderer:
             message, hint = _explain_undefined(exc.message or "", template, context)
             raise SiteError(name or layout_source(self.env, template), line, message, hint) from None
 
-    def jobs(self) -> Iterator[Job]:
-        """Every page as a job to run later, in a fixed order, so the work can be split up."""
+    def _shows(self, items: Sequence[Post | Page] | None) -> bool:
+        """Whether a job that shows these texts (None: every text) is wanted."""
+        return self.only is None or items is ALL_SOURCES or not self.only.isdisjoint(map(id, items))
+
+    def _file(self, relpath: str, shows: Sequence[Post | Page] | None,
+              make: Callable[[], bytes]) -> Job | None:
+        """A job that shows `shows` (their paths are its `uses`), or None when it is not wanted."""
+        if not self._shows(shows):
+            return None
+        return Job(relpath, None if shows is None else _sources(shows), make)
+
+    def jobs(self) -> Iterator[Job | None]:
+        """Every page as a job to run later, in a fixed order, so the work can be split up.
+
+        A job that is not wanted (see site_jobs' `showing`) is None, made no further.
+        """
         site, urls, page = self.site, self.urls, self._job
         name = site.config.title
         for pager in site.home_pagers:
             yield page("list.html", pager.url,
                        site.config.title if pager.number == 1 else f"Sida {pager.number}",
-                       urls.home(), uses=_sources(pager.items), pager=pager, intro=pager.number == 1,
+                       urls.home(), shows=pager.items, pager=pager, intro=pager.number == 1,
                        facts=self.facts,
                        alternates=[Alternate(JSON_FEED_TYPE, f"{name} (JSON Feed)", urls.json_feed())]
                        if pager.number == 1 else [],
@@ -163,58 +187,62 @@ class _Renderer:
                        f"Alla inlägg på {name}, nyast först: sida {pager.number} av {pager.total}.")
         posts = site.posts
         for index, post in enumerate(posts):
-            newer = posts[index - 1] if index > 0 else None
-            older = posts[index + 1] if index + 1 < len(posts) else None
-            yield self._post(post, newer, older)
+            if self.only is None or id(post) in self.only:
+                newer = posts[index - 1] if index > 0 else None
+                older = posts[index + 1] if index + 1 < len(posts) else None
+                yield self._post(post, newer, older)
         for post in site.undated_drafts:
-            yield self._post(post, None, None)
+            if self.only is None or id(post) in self.only:
+                yield self._post(post, None, None)
         for item in site.pages:
-            yield page("page.html", item.url, item.title, item.url, uses=(str(item.source.path),),
+            yield page("page.html", item.url, item.title, item.url, shows=(item,),
                        page=item, description=plain_text(item.summary_html))
-        yield page("tags.html", urls.tags(), "Taggar", urls.tags(), uses=(), terms=site.tags,
+        yield page("tags.html", urls.tags(), "Taggar", urls.tags(), shows=(), terms=site.tags,
                    description=f"Alla taggar på {name}, med antalet inlägg för varje tagg.")
         for term in site.tags:
             for pager in term.pagers:
                 part = f", sida {pager.number} av {pager.total}" if pager.total > 1 else ""
                 title = f"Tagg: {term.name}" + (f" – sida {pager.number}" if pager.number > 1 else "")
-                yield page("tag.html", pager.url, title, urls.tags(), uses=_sources(pager.items),
+                yield page("tag.html", pager.url, title, urls.tags(), shows=pager.items,
                            term=term, pager=pager,
                            alternates=[Alternate(ATOM_TYPE, tag_feed_title(site, term), term.feed_url)],
                            description=f"Inlägg med taggen {term.name} på {name}{part}.")
         yield from self._municipality_pages()
-        yield page("archive.html", urls.archive(), "Arkiv", urls.archive(), uses=(),
+        yield page("archive.html", urls.archive(), "Arkiv", urls.archive(), shows=(),
                    years=site.archive, year=None, all_years=site.archive, undated=site.undated,
                    description=f"Alla inlägg på {name}, ordnade efter år och månad.")
         for year in site.archive:
-            yield page("archive.html", year.url, f"Arkiv {year.year}", urls.archive(), uses=(),
+            yield page("archive.html", year.url, f"Arkiv {year.year}", urls.archive(), shows=(),
                        years=(year,), year=year, all_years=site.archive, undated=site.undated,
                        description=f"Inlägg från {year.year} på {name}, ordnade efter månad.")
         yield page("subscribe.html", urls.subscribe(), "Prenumerera på nya inlägg", urls.subscribe(),
-                   uses=(), feed_address=urls.absolute(urls.feed()), feed=site.config.feed,
+                   shows=(), feed_address=urls.absolute(urls.feed()), feed=site.config.feed,
                    json_feed_address=urls.absolute(urls.json_feed()),
                    example_feeds=[urls.absolute(p.feed_url) for p in site.places[:1]]
                    + [urls.absolute(t.feed_url) for t in site.tags[:1]],
                    description=f"Så följer du {name} med en flödesläsare: vad ett flöde är, "
                                "hur du prenumererar och flödets adress.")
-        yield page("404.html", urls.not_found(), "Sidan finns inte", "", uses=_sources(site.posts[:3]),
+        yield page("404.html", urls.not_found(), "Sidan finns inte", "", shows=site.posts[:3],
                    head=page_meta(site, f"Sidan finns inte på {name}.", noindex=True),
                    municipalities_url=urls.municipalities(), tags_url=urls.tags() if site.tags else None,
                    latest=site.posts[:3])
         if site.config.search:
-            yield Job(urls.output_path(urls.search()), (), self._search_page)
+            yield self._file(urls.output_path(urls.search()), (), self._search_page)
         feed_entries = [p for p in site.posts if p.published][: site.config.feed.limit]
-        yield Job("atom.xml", _sources(feed_entries), partial(self._atom, self.feeds.site_atom))
-        yield Job(urls.output_path(urls.json_feed()), ALL_SOURCES, self.feeds.json_feed)
+        yield self._file("atom.xml", feed_entries, partial(self._atom, self.feeds.site_atom))
+        yield self._file(urls.output_path(urls.json_feed()), ALL_SOURCES, self.feeds.json_feed)
         for term in site.tags:  # a term's feed shows the text of its newest posts: all of them is safe
-            yield Job(urls.output_path(term.feed_url), _sources(term.posts),
+            yield self._file(urls.output_path(term.feed_url), term.posts,
                       partial(self._atom, partial(self.feeds.tag_atom, term)))
         for place in site.places:
-            yield Job(urls.output_path(place.feed_url), _sources(place.posts),
+            yield self._file(urls.output_path(place.feed_url), place.posts,
                       partial(self._atom, partial(self.feeds.place_atom, place)))
+        if self.only is not None:
+            return  # what follows shows no text
         yield Job("sitemap.xml", (), self._sitemap)
         if site.statement:
             yield page("accessibility.html", site.statement.url, "Tillgänglighetsredogörelse", "",
-                       uses=(), statement=site.statement,
+                       shows=(), statement=site.statement,
                        description=f"Hur tillgänglig {name} är, kända brister och hur du rapporterar "
                                    "problem med tillgängligheten.")
         for redirect in site.redirects:
@@ -237,9 +265,11 @@ class _Renderer:
         return self._render("redirect.html", context)
 
     def _job(self, template: str, url: str, title: str, section: str, *,
-             uses: tuple[str, ...] | None = ALL_SOURCES, **context: Any) -> Job:
-        return Job(self.urls.output_path(url), uses, partial(self._page, template, url, title, section,
-                                                              **context))
+             shows: Sequence[Post | Page] | None = ALL_SOURCES, **context: Any) -> Job | None:
+        if not self._shows(shows):
+            return None
+        make = partial(self._page, template, url, title, section, **context)
+        return self._file(self.urls.output_path(url), shows, make)
 
     def _search_page(self) -> bytes:
         """/sok/: Pagefind's own UI from /pagefind/, started by the static folder's search.js."""
@@ -286,18 +316,18 @@ class _Renderer:
         return (Link("Start", urls.home()), Link("Arkiv", urls.archive()),
                 Link(str(year), urls.archive_year(year)), Link(post.title, post.url))
 
-    def _municipality_pages(self) -> Iterator[Job]:
+    def _municipality_pages(self) -> Iterator[Job | None]:
         site, urls, facts = self.site, self.urls, self.facts
         counted = f"{facts.visited} av {facts.total} kommuner har besök eller inlägg på {site.config.title}"
-        yield Job(urls.output_path(urls.map()), (), lambda: self._page(
+        yield self._file(urls.output_path(urls.map()), (), lambda: self._page(
             "map.html", urls.map(), "Karta över besökta kommuner", urls.map(),
             map_svg=Markup(visit_map_svg(site, facts)), facts=facts,
             description=f"Karta över Sveriges kommuner: {counted}."))
         yield self._job("municipalities.html", urls.municipalities(), "Besökta kommuner",
-                        urls.municipalities(), uses=(), facts=facts,
+                        urls.municipalities(), shows=(), facts=facts,
                         description=f"Besökta kommuner per län: {counted}.")
         for place, fact in zip(site.places, facts.places, strict=True):
-            yield Job(urls.output_path(place.url), _sources(place.posts),
+            yield self._file(urls.output_path(place.url), place.posts,
                       partial(self._municipality_page, place, fact))
 
     def _municipality_page(self, place: Place, fact: PlaceFact) -> bytes:
@@ -330,8 +360,8 @@ class _Renderer:
         return self._render("sitemap.xml", {"entries": entries})
 
 
-def _sources(posts: Sequence[Post]) -> tuple[str, ...]:
-    """The source paths of some posts, for a job's `uses`."""
+def _sources(posts: Sequence[Post | Page]) -> tuple[str, ...]:
+    """The source paths of some posts (or pages), for a job's `uses`."""
     return tuple(str(p.source.path) for p in posts)
 
 

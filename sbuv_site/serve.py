@@ -30,7 +30,7 @@ from urllib.parse import quote
 from tornado import httputil, netutil, web, websocket
 from tornado.httpserver import HTTPServer
 
-from sbuv_site.build import BuildOptions, BuildReport, BuildState, build
+from sbuv_site.build import BuildOptions, BuildReport, BuildState, build, rebuild_edited
 from sbuv_site.config import CONFIG_FILE, load_config
 from sbuv_site.errors import SiteError, flatten
 from sbuv_site.outputguard import check_output_dir, disk_problem
@@ -114,8 +114,12 @@ class PreviewServer:
     # -- building ---------------------------------------------------------------------------------
 
     def _rebuild(self, changed: frozenset[Path]) -> BuildReport:
-        """The one place the preview builds; `changed` is what was saved since the last build."""
-        return build(self.root, self.options, self._build_state)
+        """The one place the preview builds; `changed` is what was saved since the last build.
+
+        A save that changed only the text of posts or pages takes the quick path (textedits.py).
+        """
+        quick = rebuild_edited(self.options, self._build_state, changed)
+        return quick or build(self.root, self.options, self._build_state)
 
     def rebuild(self, changed: frozenset[Path] = frozenset()) -> bool:
         """Build once: print the outcome, keep its problems for the overlay; True when it went through."""

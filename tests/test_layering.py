@@ -11,14 +11,15 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sbuv_site"
 LAYERS = [
     "errors", "slugs", "dates", "yamltext", "config", "municipalities", "static", "images", "sitefiles",
     "defaultfiles", "load", "validate", "sanitize", "markup", "imagefiles", "urls", "hosting", "pagination",
-    "statement", "related", "model",
+    "statement", "related", "model", "siteedit",
     "mapgeometry",
     "visitmap", "sharing", "feeds", "layoutfiles", "render", "parallel", "outputguard", "write", "search",
-    "cache", "sitewriter", "build", "addresses", "check", "overlay", "watch", "serve", "importer", "newsite",
-    "progress", "cli", "__main__",
+    "cache", "sitewriter", "progress", "buildkeys", "sources", "textedits", "build", "addresses", "check",
+    "overlay", "watch", "serve", "importer", "newsite", "cli", "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",
-        "images", "sanitize", "related", "sharing", "hosting", "feeds", "overlay"}
+        "images", "sanitize", "related", "sharing", "hosting", "feeds", "overlay",
+        "siteedit"}
 # Attribute names that only file access uses (str.replace and Token.copy are not in it: the
 # os/shutil import check below catches their file-system namesakes).
 IO_CALLS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "mkdir", "unlink", "rmtree",
