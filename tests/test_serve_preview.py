@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
+from sbuv_site import serve
 from sbuv_site.build import BuildOptions, BuildReport
 from sbuv_site.cli import main
 from sbuv_site.errors import SiteError
@@ -238,6 +239,29 @@ def test_two_saves_in_quick_succession_both_reach_the_browser(
     assert [client.next_reload()["path"], client.next_reload()["path"]] == ["*", "*"]
     _, tree = page(server.port, "/2016/01/forsta-inlagget/")
     assert "Version två." in tree.text()
+
+
+def test_a_saved_text_takes_the_quick_path_and_a_new_title_the_full_build(
+        start: Callable[..., PreviewServer], site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    full_builds: list[Path] = []
+    real = serve.build
+
+    def counted(root: Path, *args: Any) -> BuildReport:
+        full_builds.append(root)
+        return real(root, *args)
+
+    monkeypatch.setattr(serve, "build", counted)
+    server = start()
+    assert len(full_builds) == 1  # the first build
+    target = site / "content/posts/a.md"
+    target.write_text(post("Första inlägget", "2016-01-01", "Bara texten är ny."), encoding="utf-8")
+    builds(server, 1)
+    _, tree = page(server.port, "/2016/01/forsta-inlagget/")
+    assert "Bara texten är ny." in tree.text() and len(full_builds) == 1
+    target.write_text(post("Nytt namn", "2016-01-01", "Bara texten är ny."), encoding="utf-8")
+    builds(server, 2)
+    _, tree = page(server.port, "/2016/01/nytt-namn/")  # the address follows the title
+    assert "Nytt namn" in tree.find("h1").text() and len(full_builds) == 2
 
 
 def test_editor_temp_files_cache_and_output_are_not_watched(
