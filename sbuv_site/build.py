@@ -115,7 +115,8 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
                                                                             config.static_dir))
         now = options.now or datetime.now(UTC)
         epoch = source_date_epoch()
-        settings = _timed(clock, "load", lambda: build_settings(root, config, static, options, epoch, beside))
+        choices = (options.drafts, options.future, options.search)
+        settings = _timed(clock, "load", lambda: build_settings(root, config, static, choices, epoch, beside))
         known = {str(f.path): unchanged_record(f, cache.sources.get(str(f.path))) for f in scanned}
         previous = cache.outputs.get(str(target))
         old_root = target if previous is not None and is_recorded(target, previous) else None

@@ -12,19 +12,14 @@ import os
 import pickle
 import stat
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sbuv_site.cache import Parsed, SourceRecord, digest_of, program_version
 from sbuv_site.config import CONFIG_FILE, Config
 from sbuv_site.load import SourceFile
 from sbuv_site.render import Job
 from sbuv_site.static import StaticFile
-
-if TYPE_CHECKING:
-    from datetime import datetime
-
-    from sbuv_site.build import BuildOptions
 
 
 def source_key(config: Config) -> str:
@@ -33,13 +28,12 @@ def source_key(config: Config) -> str:
                      repr(config.markdown.allow_html), config.base_path)
 
 
-def build_settings(root: Path, config: Config, static: Sequence[StaticFile], options: BuildOptions,
+def build_settings(root: Path, config: Config, static: Sequence[StaticFile], choices: tuple[bool, ...],
                    epoch: datetime | None, beside: Sequence[tuple[str, int, int]] = ()) -> str:
     """A digest of everything besides the posts that decides the output: program, config, layouts,
-    static files, images beside posts (by size and time) and the build's options."""
+    static files, images beside posts (by size and time) and the build's choices (drafts, …)."""
     parts: list[bytes | str] = [program_version(), (root / CONFIG_FILE).read_bytes(),
-                                repr((options.drafts, options.future, options.search)), repr(epoch),
-                                repr(beside)]
+                                repr(choices), repr(epoch), repr(beside)]
     for relpath, data in layout_files(root, config.layouts_dir):
         parts += [relpath, data]
     for file in static:
