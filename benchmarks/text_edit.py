@@ -7,8 +7,8 @@ Usage, from the project root:
 
 Builds the site once as `serve` does (drafts shown, search off, in place, the cache in memory),
 then TRIALS times appends a sentence to the middle post and runs the quick path for that save
-(build.rebuild_edited, what PreviewServer._rebuild calls first). Prints each time, the median and
-the files made. The whole save → page time a browser sees adds the watcher's batching (about
+(build.rebuild_edited, what PreviewServer._rebuild calls first). Prints each time (wall and CPU), the
+medians and the files made. The whole save → page time a browser sees adds the watcher's batching (about
 20-50 ms) and the HTTP request: ../shared/bench/serve_latency.py measures that from outside.
 """
 
@@ -43,21 +43,24 @@ def main() -> None:
         posts = sorted((root / "content" / "posts").rglob("*.md"))
         victim = posts[len(posts) // 2]
         original = victim.read_bytes()
-        times = []
+        times, cpu = [], []
         try:
             for trial in range(trials):
                 victim.write_bytes(original + f"\n\nRedigerad {trial} {time.time_ns()}.\n".encode())
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 report = rebuild_edited(options, state, frozenset({victim.absolute()}))
                 took = time.perf_counter() - start
+                cpu.append(time.process_time() - start_cpu)
                 if report is None:
                     raise SystemExit(f"{victim}: the quick path did not take this save")
                 times.append(took)
-                print(f"trial {trial}: {took * 1000:.0f} ms, {report.changed} files made", flush=True)
+                print(f"trial {trial}: {took * 1000:.0f} ms (CPU {cpu[-1] * 1000:.0f} ms), "
+                      f"{report.changed} files made", flush=True)
         finally:
             victim.write_bytes(original)
     print(f"quick path, {first.posts} posts: median {statistics.median(times) * 1000:.0f} ms, "
-          f"min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f} (n={len(times)})")
+          f"min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}; "
+          f"CPU median {statistics.median(cpu) * 1000:.0f} ms (n={len(times)})")
 
 
 if __name__ == "__main__":

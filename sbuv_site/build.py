@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from sbuv_site import search
-from sbuv_site.buildkeys import build_settings, job_keys, source_key, unchanged_record, whole_key
+from sbuv_site.buildkeys import (
+    build_settings,
+    job_keys,
+    source_key,
+    text_shape,
+    unchanged_record,
+    whole_key,
+)
 from sbuv_site.cache import (
     BuildCache,
     OutputRecord,
@@ -147,7 +154,8 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
         check_static_addresses(static, relpaths, page_owner(site), config.static_dir)
         build_key = whole_key(settings, scanned, records)
         base = digest_of(settings, *site.notes)
-        keys = job_keys(jobs, base, records, parsed)
+        shape = text_shape(base, records)
+        keys = job_keys(jobs, base, records, parsed, shape)
         made_by, copied = xml_sources(relpaths, static, partial(layout_source, env), config.static_dir)
         # In place only after this session's first build, whose record of the tree is exact.
         in_place = bool(state and state.in_place and state.cache is not None and old_root)
@@ -174,7 +182,7 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
         if state is not None:
             state.cache = cache
             state.last = last_build(root=root, config=config, registry=registry, md=md, env=env,
-                                    static=static, epoch=epoch, settings=settings, base=base,
+                                    static=static, epoch=epoch, settings=settings, base=base, shape=shape,
                                     scanned=scanned, site=site, jobs=jobs, keys=keys, target=target,
                                     output=output, made_by=made_by, copied=copied)
     rendered = sum(1 for relpath, record in written.items()

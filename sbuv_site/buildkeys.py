@@ -59,21 +59,39 @@ def layout_files(root: Path, layouts_dir: str) -> list[tuple[str, bytes]]:
     return found
 
 
+def text_shape(base: str, records: Mapping[str, SourceRecord]) -> str:
+    """What every file depends on: base (settings, notes) and the front matter of every source."""
+    return digest_of(base, *(f"{path}\0{records[path].front}" for path in sorted(records)))
+
+
 def job_keys(jobs: Sequence[Job], base: str, records: Mapping[str, SourceRecord],
-             parsed: Mapping[str, Parsed]) -> list[str]:
+             parsed: Mapping[str, Parsed], shape: str | None = None) -> list[str]:
     """Each file's key: what every page depends on (base, the front matter of all sources), and the
     text of the sources it shows. An unchanged key means the file the last build made is still right.
 
     A text's images count as part of it: their sizes are in its HTML, the files beside it are copied.
+    shape is text_shape(base, records) when the caller has it (serve's quick path keeps it): only
+    the texts the jobs show are looked at then, so a few keys cost little however large the site.
     """
-    paths = sorted(records)
-    shape = digest_of(base, *(f"{path}\0{records[path].front}" for path in paths))
-    texts = {path: records[path].body if parsed[path].images is None else digest_of(
-        records[path].body, pickle.dumps(parsed[path].images, protocol=5)) for path in paths}
-    every_body = digest_of(*(texts[path] for path in paths))
+    shape = text_shape(base, records) if shape is None else shape
+    texts: dict[str, str] = {}
+
+    def text(path: str) -> str:
+        found = texts.get(path)
+        if found is None:
+            record, images = records[path], parsed[path].images
+            found = texts[path] = record.body if images is None else digest_of(
+                record.body, pickle.dumps(images, protocol=5))
+        return found
+
+    every_body: str | None = None
     keys = []
     for job in jobs:
-        bodies = (every_body,) if job.uses is None else tuple(texts.get(path, "-") for path in job.uses)
+        if job.uses is None:
+            every_body = every_body or digest_of(*(text(path) for path in sorted(records)))
+            bodies: tuple[str, ...] = (every_body,)
+        else:
+            bodies = tuple(text(path) if path in records else "-" for path in job.uses)
         keys.append(digest_of(shape, job.relpath, *bodies))
     return keys
 

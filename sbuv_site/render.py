@@ -200,6 +200,8 @@ class _Renderer:
         yield page("tags.html", urls.tags(), "Taggar", urls.tags(), shows=(), terms=site.tags,
                    description=f"Alla taggar på {name}, med antalet inlägg för varje tagg.")
         for term in site.tags:
+            if self.only is not None and not self._shows(term.posts):
+                continue  # a term's pages show only its posts: one look instead of one per page
             for pager in term.pagers:
                 part = f", sida {pager.number} av {pager.total}" if pager.total > 1 else ""
                 title = f"Tagg: {term.name}" + (f" – sida {pager.number}" if pager.number > 1 else "")
@@ -230,7 +232,8 @@ class _Renderer:
             yield self._file(urls.output_path(urls.search()), (), self._search_page)
         feed_entries = [p for p in site.posts if p.published][: site.config.feed.limit]
         yield self._file("atom.xml", feed_entries, partial(self._atom, self.feeds.site_atom))
-        yield self._file(urls.output_path(urls.json_feed()), ALL_SOURCES, self.feeds.json_feed)
+        yield self._file(urls.output_path(urls.json_feed()), site.posts[: site.config.feed.limit],
+                         self.feeds.json_feed)  # the newest posts, as FeedMaker.json_feed takes them
         for term in site.tags:  # a term's feed shows the text of its newest posts: all of them is safe
             yield self._file(urls.output_path(term.feed_url), term.posts,
                       partial(self._atom, partial(self.feeds.tag_atom, term)))

@@ -56,6 +56,7 @@ class LastBuild:
     epoch: datetime | None
     settings: str  # buildkeys.build_settings of that build
     base: str  # what every file's key starts from (settings and the site's notes)
+    shape: str  # buildkeys.text_shape: base and every front matter, which a text edit leaves alone
     scanned: tuple[SourceFile, ...]
     by_file: Mapping[Path, int]  # a source's absolute path (as the watcher says it) -> index in scanned
     site: Site
@@ -71,7 +72,7 @@ class LastBuild:
 
 
 def last_build(*, root: Path, config: Config, registry: Registry, md: MarkdownIt, env: jinja2.Environment,
-               static: Sequence[StaticFile], epoch: datetime | None, settings: str, base: str,
+               static: Sequence[StaticFile], epoch: datetime | None, settings: str, base: str, shape: str,
                scanned: Sequence[SourceFile], site: Site, jobs: Sequence[Job], keys: Sequence[str],
                target: Path, output: Path, made_by: Mapping[str, str],
                copied: Mapping[str, str]) -> LastBuild:
@@ -84,7 +85,8 @@ def last_build(*, root: Path, config: Config, registry: Registry, md: MarkdownIt
         else:
             for path in job.uses:
                 readers.setdefault(path, []).append(index)
-    return LastBuild(root, config, registry, md, env, tuple(static), epoch, settings, base, tuple(scanned),
+    return LastBuild(root, config, registry, md, env, tuple(static), epoch, settings, base, shape,
+                     tuple(scanned),
                      {file.real.absolute(): index for index, file in enumerate(scanned)}, site,
                      {job.relpath: index for index, job in enumerate(jobs)}, tuple(keys),
                      {path: tuple(found) for path, found in readers.items()}, tuple(every_text),
@@ -178,7 +180,7 @@ def _rebuild(last: LastBuild, cache: BuildCache, outputs: OutputRecord,
         return None  # cannot happen when only texts changed; if it does, the full build is right
     jobs.sort(key=lambda job: (not _shows_one(job), last.index_of[job.relpath]))  # the saved page first
     keys = list(last.keys)
-    for job, key in zip(jobs, job_keys(jobs, last.base, records, parsed), strict=True):
+    for job, key in zip(jobs, job_keys(jobs, last.base, records, parsed, last.shape), strict=True):
         keys[last.index_of[job.relpath]] = key
     plan = WritePlan(jobs, [keys[last.index_of[job.relpath]] for job in jobs], outputs.files, last.target,
                      last.target, last.output, True, last.epoch.timestamp() if last.epoch else None,

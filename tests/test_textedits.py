@@ -68,7 +68,7 @@ def test_a_new_paragraph_at_the_end_of_a_post_takes_the_quick_path_and_equals_a_
     saved = preview.append("content/posts/vetlanda.md", "\nEtt nytt stycke om **samverkan**.\n")
     report = preview.quick(saved)
     assert report is not None and "edit" in report.timings
-    assert report.changed >= 2  # the post, and the JSON Feed that holds every text
+    assert report.changed >= 2  # the post, and the feeds that hold its text
     assert "Ett nytt stycke om samverkan ." in post_text(preview, "/2015/11/vetlanda-den-17-november/")
     preview.equals_clean(tmp_path)
 
