@@ -207,7 +207,7 @@ def rebuild_edited(options: BuildOptions, state: BuildState, changed: frozenset[
     return BuildReport(output=last.output, pages=sum(r.endswith(".html") for r in record.files),
                        files=len(record.files), posts=len(done.last.site.posts),
                        timings={"edit": time.perf_counter() - start}, notes=done.last.site.notes,
-                       unchanged=not done.written, changed=len(done.written), reread=len(changed))
+                       unchanged=not done.changed, changed=done.changed, reread=len(changed))
 
 
 def _cache_for(root: Path, key: str, options: BuildOptions, state: BuildState | None) -> BuildCache:

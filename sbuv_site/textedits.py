@@ -96,11 +96,11 @@ def last_build(*, root: Path, config: Config, registry: Registry, md: MarkdownIt
 
 @dataclass(frozen=True)
 class TextEdit:
-    """What the quick path did: the new record to start from next time, and how many files it made."""
+    """What the quick path did: the record to start from next time, and the files it made."""
 
     last: LastBuild
-    made: int  # files rendered again (kept ones, whose bytes came out the same, included)
     written: Mapping[str, FileRecord]  # the files made, by relpath
+    changed: int  # how many of them were rewritten (one whose bytes came out the same is kept)
 
 
 def edit_texts(last: LastBuild, cache: BuildCache, changed: frozenset[Path], wait: float,
@@ -195,7 +195,7 @@ def _rebuild(last: LastBuild, cache: BuildCache, outputs: OutputRecord,
                                                    outputs.next_change, {**outputs.files, **written})
     cache.sources, cache.parsed = records, parsed
     new = dataclasses.replace(last, scanned=tuple(scanned), site=site, keys=tuple(keys))
-    return TextEdit(new, len(written), written)
+    return TextEdit(new, written, sum(1 for rel, one in written.items() if outputs.files.get(rel) != one))
 
 
 def _shows_one(job: Job) -> bool:
