@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin
@@ -45,8 +46,7 @@ class Urls:
             values["month"] = f"{when.month:02d}"
         if when.day is not None:
             values["day"] = f"{when.day:02d}"
-        kept = [part for part in self.permalink.split("/")
-                if all(name in values for name in _FIELD.findall(part))]
+        kept = [part for part, names in _permalink_parts(self.permalink) if names <= values.keys()]
         return self._at("/".join(kept).format(**values))
 
     def page(self, slug: str) -> str:
@@ -149,3 +149,9 @@ class Urls:
         assert url.startswith(self.base_path), url
         rel = url[len(self.base_path):]
         return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+
+
+@functools.lru_cache(maxsize=8)
+def _permalink_parts(permalink: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each part of a permalink with the fields it names, read once rather than once per post."""
+    return tuple((part, frozenset(_FIELD.findall(part))) for part in permalink.split("/"))
