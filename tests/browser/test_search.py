@@ -77,8 +77,10 @@ def test_a_municipality_filter_narrows_the_results(page: Any) -> None:
     search(page, BROAD)
     before = result_hrefs(page)
     assert len(before) == 3, before
+    box = page.locator("input[type=checkbox][name='Kommun'][value='Umeå']")
+    expect(box).to_be_attached()  # the filters have loaded: a click now is not undone by their arrival
     page.locator(".pagefind-ui__filter-name", has_text="Kommun").click()
-    page.locator("input[type=checkbox][name='Kommun'][value='Umeå']").check()
+    box.check()
     expect(page.locator(RESULT_LINKS)).to_have_count(1)
     assert result_hrefs(page) == ["/2015/12/snofattigt-umea-i-forandring/"]
     place = page.locator(".pagefind-ui__result-tag[data-pagefind-ui-meta='kommun']")
