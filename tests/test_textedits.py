@@ -192,3 +192,15 @@ def test_any_other_save_is_left_to_the_full_build_and_nothing_is_written(
     paths = change(preview)
     assert preview.quick(*paths) is None
     assert tree(preview.options.output) == before
+
+
+def test_an_output_folder_replaced_behind_serves_back_takes_the_full_build(preview: Preview,
+                                                                            tmp_path: Path) -> None:
+    assert preview.options.output is not None
+    preview.options.output.rename(tmp_path / "moved")  # another program replaced the preview folder
+    preview.options.output.mkdir()
+    saved = preview.append("content/posts/vetlanda.md", "\nEtt stycke till.\n")
+    assert preview.quick(saved) is None
+    assert list(preview.options.output.iterdir()) == []  # nothing written into a folder it did not build
+    build(preview.root, dataclasses.replace(preview.options, force=True), preview.state)
+    preview.equals_clean(tmp_path)
