@@ -23,7 +23,8 @@ from build_speed import make_site  # type: ignore[import-not-found]
 from tornado.websocket import websocket_connect
 
 from sbuv_site.build import BuildOptions, BuildReport
-from sbuv_site.serve import PROTOCOL, PreviewServer
+from sbuv_site.previewhttp import PROTOCOL
+from sbuv_site.serve import PreviewServer
 
 
 def listen(port: int, arrived: queue.Queue[float], ready: threading.Event) -> None:

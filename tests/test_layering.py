@@ -15,7 +15,7 @@ LAYERS = [
     "mapgeometry",
     "visitmap", "sharing", "feeds", "layoutfiles", "render", "parallel", "outputguard", "write", "search",
     "cache", "sitewriter", "progress", "buildkeys", "sources", "textedits", "build", "addresses", "check",
-    "overlay", "watch", "serve", "importer", "newsite", "cli", "__main__",
+    "overlay", "previewhttp", "watch", "serve", "importer", "newsite", "cli", "__main__",
 ]
 PURE = {"validate", "model", "statement", "render", "visitmap", "mapgeometry", "markup", "pagination", "urls",
         "images", "sanitize", "related", "sharing", "hosting", "feeds", "overlay",

@@ -22,10 +22,10 @@ from sbuv_site.build import BuildOptions, BuildReport
 from sbuv_site.cli import main
 from sbuv_site.errors import SiteError
 from sbuv_site.overlay import OVERLAY_ID, STYLE_URL, decorated_page
+from sbuv_site.previewhttp import PROTOCOL
 from sbuv_site.serve import (
     NOTHING_TO_SERVE,
     PREVIEW_DIR,
-    PROTOCOL,
     PreviewServer,
     changed_between,
     snapshot,
