@@ -380,9 +380,13 @@ def make_environment(layouts: str, label: str = "layouts", root: str | None = No
     site overrides single files and `{% extends %}`/`{% include %}` pick the site's version
     first. The site's layouts are read only from inside root (the site), or from the layouts
     folder itself when config.yaml puts it outside the site; without root, only from that folder.
+
+    Compiled layouts are kept in a plain dict, not Jinja's LRU: every page and every
+    `{% include %}` looks one up, and the LRU's lock and reordering cost more than the lookup.
     """
     env = jinja2.Environment(
         loader=layout_loader(layouts, label, root),
+        cache_size=-1,  # unbounded: a plain dict of the few layouts there are
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
