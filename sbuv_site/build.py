@@ -41,6 +41,7 @@ from sbuv_site.municipalities import Registry, load_registry
 from sbuv_site.outputguard import BUILD_MARK, DEFAULT_WAIT, check_output_dir
 from sbuv_site.parallel import run_chunks, worker_count
 from sbuv_site.render import Job, make_environment, site_jobs
+from sbuv_site.sitefiles import Scope
 from sbuv_site.sitewriter import WritePlan, write_site
 from sbuv_site.static import StaticFile, check_static_addresses
 from sbuv_site.validate import PageFields, PostFields, check_document
@@ -237,13 +238,14 @@ def read_changed(root: Path, config: Config, registry: Registry, scanned: Sequen
         else:
             todo.append(file)
     md = make_markdown(config.markdown.allow_html, config.base_path)
+    scope = Scope.for_folder(root, config.content_dir)  # once, not per file (scan_inputs used the same)
 
     def share(chunk: range) -> list[tuple[str, SourceRecord, Parsed]]:
         errors: list[SiteError] = []
         done = []
         for index in chunk:
             try:
-                done.append(_read_one(root, config, registry, md, todo[index], cache))
+                done.append(_read_one(root, config, registry, md, todo[index], cache, scope))
             except SiteError as err:
                 errors.append(err)
             except ExceptionGroup as group:
@@ -260,10 +262,10 @@ def read_changed(root: Path, config: Config, registry: Registry, scanned: Sequen
 
 
 def _read_one(root: Path, config: Config, registry: Registry, md: MarkdownIt, file: SourceFile,
-              cache: BuildCache) -> tuple[str, SourceRecord, Parsed]:
+              cache: BuildCache, scope: Scope | None = None) -> tuple[str, SourceRecord, Parsed]:
     """Read one source; check and render it unless the cache holds the same bytes already."""
     path = str(file.path)
-    raw, doc = read_scanned(root, config.content_dir, file)
+    raw, doc = read_scanned(root, config.content_dir, file, scope)
     digest = hashlib.sha256(raw).hexdigest()
     old, kept = cache.sources.get(path), cache.parsed.get(path)
     if old is not None and kept is not None and old.digest == digest == kept.digest:  # touched only
