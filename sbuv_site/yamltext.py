@@ -199,7 +199,8 @@ def _decodes_as_cp1252(raw: bytes) -> bool:
     return True
 
 
-_YAML11_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
+_YAML11_BREAK_CHARS = ("\x85", "\u2028", "\u2029")
+_YAML11_BREAKS = str.maketrans(dict.fromkeys(_YAML11_BREAK_CHARS, " "))
 _WRITTEN_TAG = re.compile(r"(?:&\S+\s+)?(!(?:<[^>]*>|[^\s,\[\]{}]*))")
 
 
@@ -213,7 +214,9 @@ def parse_yaml(text: str, path: Path | str, first_line: int = 1) -> Located:
     ('!!timestamp', '!!python/…') and merge keys are refused, so every value meets the same
     checks whatever form it is written in, and nothing here raises anything but SiteError.
     """
-    text = unicodedata.normalize("NFC", text.translate(_YAML11_BREAKS))
+    if any(brk in text for brk in _YAML11_BREAK_CHARS):  # rare; translate costs 25 µs per front matter
+        text = text.translate(_YAML11_BREAKS)
+    text = unicodedata.normalize("NFC", text)
     loader: _Loader | None = None
     try:
         loader = _Loader(text)
@@ -252,7 +255,7 @@ def _check_nodes(root: yaml.Node | None, text: str) -> None:
     Runs before any value is built, over each node once (an alias is the node it names, so
     '&a [*a]' and a billion laughs are walked in a few steps), without recursion.
     """
-    lines = text.split("\n")
+    lines = text.split("\n") if "!" in text else None  # without a '!', no tag is written
     visited: set[int] = set()
     stack = [root] if root is not None else []
     while stack:
@@ -272,7 +275,7 @@ def _check_nodes(root: yaml.Node | None, text: str) -> None:
         stack.extend(reversed(children))
 
 
-def _check_key(key_node: yaml.Node, lines: list[str], seen: set[str]) -> None:
+def _check_key(key_node: yaml.Node, lines: list[str] | None, seen: set[str]) -> None:
     line = key_node.start_mark.line
     if not isinstance(key_node, yaml.ScalarNode):
         kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
@@ -287,11 +290,14 @@ def _check_key(key_node: yaml.Node, lines: list[str], seen: set[str]) -> None:
     seen.add(key_node.value)
 
 
-def _check_tag(node: yaml.Node, lines: list[str]) -> None:
-    """Refuse a node written with an explicit tag ('!!int', '!!timestamp', '!foo'), or that needs one."""
+def _check_tag(node: yaml.Node, lines: list[str] | None) -> None:
+    """Refuse a node written with an explicit tag ('!!int', '!!timestamp', '!foo'), or that needs one.
+
+    lines is None when the text has no '!' at all: then no tag can be written, only implied.
+    """
     mark = node.start_mark
-    source = lines[mark.line][mark.column:] if 0 <= mark.line < len(lines) else ""
-    written = _WRITTEN_TAG.match(source)
+    written = (_WRITTEN_TAG.match(lines[mark.line], mark.column)  # as matching the line's rest, uncopied
+               if lines is not None and 0 <= mark.line < len(lines) else None)
     if written is None and node.tag in _KEPT_TAGS:
         return
     tag = written[1] if written else node.tag.replace(_TAG, "!!", 1)
