@@ -24,6 +24,7 @@ from sbuv_site.cache import (
     Parsed,
     SourceRecord,
     digest_of,
+    dumps_records,
     load_cache,
     load_parsed,
     program_version,
@@ -276,7 +277,7 @@ def _read_one(root: Path, config: Config, registry: Registry, md: MarkdownIt, fi
     raise_all(errors)
     assert fields is not None
     rendered = render_markdown(md, fields.body)
-    front = digest_of(pickle.dumps(dataclasses.replace(fields, body=""), protocol=5))
+    front = digest_of(dumps_records(dataclasses.replace(fields, body="")))
     return path, SourceRecord(file.kind, file.size, file.mtime_ns, file.inode, digest, front,
                               digest_of(fields.body)), Parsed(fields, rendered, digest)
 
