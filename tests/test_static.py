@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sbuv_site.build import BuildOptions, build
 from sbuv_site.errors import SiteError, flatten
-from sbuv_site.static import StaticFile, check_static_addresses
+from sbuv_site.static import StaticFile, _parents, check_static_addresses
 from tests.conftest import NOW, post, write_site
 
 PAGES = ["index.html", "karta/index.html", "arkiv/index.html", "arkiv/2015/index.html", "atom.xml",
@@ -69,3 +71,10 @@ def test_a_static_file_at_a_posts_address_names_the_post_file(tmp_path: Path) ->
         "(/om-bloggen/), made by the site",
         "static/sitemap.xml: static file has the address of the sitemap (/sitemap.xml), made by the site"]
     assert not (tmp_path / "output").exists()
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(st.sampled_from(["a", "b.html", "/", ".", "..", "-", " ", ".x"]), max_size=8).map("".join))
+def test_a_paths_folders_are_found_as_purepath_finds_them(relpath: str) -> None:
+    # check_static_addresses cuts plain relpaths at their slashes instead of asking PurePosixPath.
+    assert _parents(relpath) == [p.as_posix() for p in PurePosixPath(relpath).parents]
