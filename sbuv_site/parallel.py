@@ -6,6 +6,7 @@ as they free up; the results are merged in index order, byte-identical to a one-
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -69,21 +70,23 @@ def run_chunks(task: Callable[[range], list[T]], count: int, workers: int, chunk
         if progress:
             progress(size)
 
-    if workers <= 1 or len(chunks) <= 1:
-        _CHUNK_TASK = task
-        try:
+    # Everything alive now (the site, every parsed post) outlives the run: frozen, it is not
+    # walked again by the collections the work sets off (at 10,000 posts in one process: 1.15 s
+    # of garbage collection in reading and rendering, 0.47 s frozen), and a forked worker's
+    # collections do not write to, and so copy, the memory pages it shares with the parent.
+    gc.freeze()
+    _CHUNK_TASK = task
+    try:
+        if workers <= 1 or len(chunks) <= 1:
             for part in chunks:
                 take(*_run_chunk(part), len(part))
-        finally:
-            _CHUNK_TASK = None
-    else:
-        _CHUNK_TASK = task
-        try:
+        else:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 for part, (status, value) in zip(chunks, pool.imap(_run_chunk, chunks), strict=True):
                     take(status, value, len(part))
-        finally:
-            _CHUNK_TASK = None
+    finally:
+        _CHUNK_TASK = None
+        gc.unfreeze()
     unique = {(str(e.path), e.line, e.message, e.hint): e for e in errors}  # one broken layout, many pages
     raise_all(list(unique.values()))
     return merged
