@@ -7,8 +7,10 @@ Usage: python benchmarks/build_cpu.py SITE [RUNS] [--profile N]
   --profile N   one more build under cProfile: its N functions with the most time of their own
 
 Wall-clock stage times (`sbuv-site build -v`) move with whatever else the machine runs; CPU time
-(time.process_time) of one process (workers=1) moves far less, and is what speed work changes.
-Run it with PYTHONPATH set to the checkout whose code is measured.
+(time.process_time) of one process (workers=1) moves less, and is what speed work changes. On a
+machine shared with other busy processes it still grows with their load: compare two checkouts
+in turns, not one now and one later. Run it with PYTHONPATH set to the checkout measured, and
+TMPDIR=/dev/shm so that writing the output costs what it costs on a RAM disk, not a slow one.
 """
 
 from __future__ import annotations
