@@ -37,7 +37,7 @@ from sbuv_site.markup import make_markdown
 from sbuv_site.model import Site, build_site
 from sbuv_site.municipalities import load_registry
 from sbuv_site.outputguard import DEFAULT_WAIT, check_output_dir
-from sbuv_site.parallel import worker_count
+from sbuv_site.parallel import frozen_heap, worker_count
 from sbuv_site.progress import Progress, stage_counter
 from sbuv_site.render import make_environment, site_jobs
 from sbuv_site.sitewriter import WritePlan, write_site
@@ -145,9 +145,10 @@ def build(root: Path, options: BuildOptions | None = None, state: BuildState | N
         parsed = _timed(clock, "images", lambda: with_image_sizes(md, parsed, images))
         posts = [p.fields for p in parsed.values() if isinstance(p.fields, PostFields)]
         pages = [p.fields for p in parsed.values() if isinstance(p.fields, PageFields)]
-        site = _timed(clock, "model", lambda: build_site(
-            posts, pages, config, registry, md, drafts=options.drafts, future=options.future, now=now,
-            bodies={p.fields.path: p.rendered for p in parsed.values()}, images=images))
+        with frozen_heap():  # the parsed sources outlive the model: no collection need walk them
+            site = _timed(clock, "model", lambda: build_site(
+                posts, pages, config, registry, md, drafts=options.drafts, future=options.future, now=now,
+                bodies={p.fields.path: p.rendered for p in parsed.values()}, images=images))
         env = make_environment(str(root / config.layouts_dir), config.layouts_dir, str(root))
         jobs = site_jobs(site, env, static, epoch)
         relpaths = [job.relpath for job in jobs]

@@ -133,12 +133,21 @@ class _Renderer:
             self.nav_items.append(("Taggar", self.urls.tags()))
         self.nav_items.append(("Arkiv", self.urls.archive()))
         self.nav_items += [(p.title, p.url) for p in site.pages if p.menu is not None]
+        self.navs: dict[tuple[str | None, str], tuple[NavLink, ...]] = {}
+
+    def _nav(self, url: str, section: str) -> list[NavLink]:
+        """The main navigation as one page shows it, made once per kind of page (not per post)."""
+        key = (url if any(link == url for _, link in self.nav_items) else None, section)
+        links = self.navs.get(key)
+        if links is None:
+            links = self.navs[key] = tuple(NavLink(name, link, link == url, link == section)
+                                           for name, link in self.nav_items)
+        return list(links)
 
     def _page(self, template: str, url: str, title: str, section: str, *, description: str = "",
               head: PageMeta | None = None, **context: Any) -> bytes:
         """One HTML page; `description` is its own sentence for search results (else the site's)."""
-        nav = [NavLink(name, link, link == url, link == section) for name, link in self.nav_items]
-        full = {**self.common, "nav": nav, "page_title": title, "url": url,
+        full = {**self.common, "nav": self._nav(url, section), "page_title": title, "url": url,
                 "canonical_url": self.urls.absolute(url),
                 "head": head or page_meta(self.site, description), **context}
         return self._render(template, full)
@@ -413,9 +422,13 @@ def make_environment(layouts: str, label: str = "layouts", root: str | None = No
     site overrides single files and `{% extends %}`/`{% include %}` pick the site's version
     first. The site's layouts are read only from inside root (the site), or from the layouts
     folder itself when config.yaml puts it outside the site; without root, only from that folder.
+
+    Compiled layouts are kept in a plain dict, not Jinja's LRU: every page and every
+    `{% include %}` looks one up, and the LRU's lock and reordering cost more than the lookup.
     """
     env = jinja2.Environment(
         loader=layout_loader(layouts, label, root),
+        cache_size=-1,  # unbounded: a plain dict of the few layouts there are
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

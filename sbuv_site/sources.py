@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import pickle
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from sbuv_site.cache import BuildCache, Parsed, SourceRecord, digest_of
+from sbuv_site.cache import BuildCache, Parsed, SourceRecord, digest_of, dumps_records
 from sbuv_site.config import Config
 from sbuv_site.errors import SiteError, flatten, raise_all
 from sbuv_site.images import DocumentImages
@@ -23,6 +22,7 @@ from sbuv_site.markup import make_markdown, render_markdown
 from sbuv_site.municipalities import Registry
 from sbuv_site.parallel import run_chunks, worker_count
 from sbuv_site.progress import Progress, stage_counter
+from sbuv_site.sitefiles import Scope
 from sbuv_site.validate import PageFields, PostFields, check_document
 
 
@@ -43,13 +43,14 @@ def read_changed(root: Path, config: Config, registry: Registry, scanned: Sequen
         else:
             todo.append(file)
     md = make_markdown(config.markdown.allow_html, config.base_path)
+    scope = Scope.for_folder(root, config.content_dir)  # once, not per file (scan_inputs used the same)
 
     def share(chunk: range) -> list[tuple[str, SourceRecord, Parsed]]:
         errors: list[SiteError] = []
         done = []
         for index in chunk:
             try:
-                done.append(read_one(root, config, registry, md, todo[index], cache))
+                done.append(read_one(root, config, registry, md, todo[index], cache, scope))
             except SiteError as err:
                 errors.append(err)
             except ExceptionGroup as group:
@@ -66,10 +67,10 @@ def read_changed(root: Path, config: Config, registry: Registry, scanned: Sequen
 
 
 def read_one(root: Path, config: Config, registry: Registry, md: MarkdownIt, file: SourceFile,
-              cache: BuildCache) -> tuple[str, SourceRecord, Parsed]:
+             cache: BuildCache, scope: Scope | None = None) -> tuple[str, SourceRecord, Parsed]:
     """Read one source; check and render it unless the cache holds the same bytes already."""
     path = str(file.path)
-    raw, doc = read_scanned(root, config.content_dir, file)
+    raw, doc = read_scanned(root, config.content_dir, file, scope)
     digest = hashlib.sha256(raw).hexdigest()
     old, kept = cache.sources.get(path), cache.parsed.get(path)
     if old is not None and kept is not None and old.digest == digest == kept.digest:  # touched only
@@ -80,7 +81,7 @@ def read_one(root: Path, config: Config, registry: Registry, md: MarkdownIt, fil
     raise_all(errors)
     assert fields is not None
     rendered = render_markdown(md, fields.body)
-    front = digest_of(pickle.dumps(dataclasses.replace(fields, body=""), protocol=5))
+    front = digest_of(dumps_records(dataclasses.replace(fields, body="")))
     return path, SourceRecord(file.kind, file.size, file.mtime_ns, file.inode, digest, front,
                               digest_of(fields.body)), Parsed(fields, rendered, digest)
 

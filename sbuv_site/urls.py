@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urljoin
 
 from sbuv_site.config import Config
 from sbuv_site.dates import PostDate
 
 _FIELD = re.compile(r"{(\w+)}")
+# A site address urljoin would keep exactly as written: '/' or '/'-led segments of plain characters,
+# none empty, '.' or '..' (the first character is never a dot), at most a closing '/'; no query,
+# fragment, ';' params or spaces, which urljoin would reparse or strip.
+_PLAIN_PATH = re.compile(r"/|(?:/[A-Za-z0-9_~%-][A-Za-z0-9_~%.-]*)+/?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +145,14 @@ class Urls:
         return self._at("/" + relpath)
 
     def absolute(self, url: str) -> str:
-        """Full address for feeds and sitemaps."""
+        """Full address for feeds and sitemaps.
+
+        Every page asks for its canonical address, and the sitemap and feeds for thousands: a
+        plain path from the root is put after the site's origin directly, which is what urljoin
+        makes of it, at a tenth of the cost; anything else goes through urljoin.
+        """
+        if _PLAIN_PATH.fullmatch(url):
+            return _origin(self.base_url) + url
         return urljoin(self.base_url, url)
 
     def output_path(self, url: str) -> str:
@@ -151,7 +162,13 @@ class Urls:
         return rel + "index.html" if rel == "" or rel.endswith("/") else rel
 
 
-@functools.lru_cache(maxsize=8)
+@lru_cache(maxsize=8)
 def _permalink_parts(permalink: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """Each part of a permalink with the fields it names, read once rather than once per post."""
     return tuple((part, frozenset(_FIELD.findall(part))) for part in permalink.split("/"))
+
+
+@lru_cache(maxsize=8)
+def _origin(base_url: str) -> str:
+    """'https://example.org' for 'https://example.org/blogg/': urljoin's scheme and host as it writes them."""
+    return urljoin(base_url, "/").removesuffix("/")

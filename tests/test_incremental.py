@@ -7,16 +7,18 @@ two trees byte for byte.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 import pytest
 
-from sbuv_site.build import BuildOptions, build
-from sbuv_site.cache import CACHE_DIR
+from sbuv_site.build import BuildOptions, BuildState, build
+from sbuv_site.cache import CACHE_DIR, RECORDS, load_cache, load_parsed
 from sbuv_site.errors import SiteError
 from tests.conftest import NOW, override_layout, post
 from tests.test_write import stable
@@ -192,6 +194,35 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(damage: str, site: Path, tmp_pat
     edit_body(site)
     changed, reread = incremental_equals_clean(site, tmp_path)
     assert reread > 1  # everything read again: nothing of the damaged cache was trusted
+
+
+def records_in(value: object) -> Iterator[object]:
+    """Every dataclass object inside value (through fields, tuples, lists and dicts)."""
+    if dataclasses.is_dataclass(value):
+        yield value
+        for field in dataclasses.fields(value):
+            yield from records_in(getattr(value, field.name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from records_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from records_in(item)
+
+
+def test_parsed_sources_read_back_equal_from_the_cache_and_from_a_worker(site: Path) -> None:
+    # Records pickle in a short form of their own (cache.RECORDS): sources.bin, read by the
+    # cache's guarded unpickler, and the pipe from a worker must both give the same records back.
+    state = BuildState()
+    build(site, BuildOptions(now=NOW, output=site / "other", cache=False), state)  # parsed afresh
+    assert state.cache is not None
+    parsed = state.cache.parsed
+    assert any(p.images for p in parsed.values())
+    assert {type(r) for r in records_in(parsed)} <= set(RECORDS)
+    saved = load_cache(site, state.cache.source_key)  # as the site fixture's build saved it
+    load_parsed(saved)
+    assert saved.parsed == parsed
+    assert pickle.loads(ForkingPickler.dumps(parsed)) == parsed
 
 
 class _Planted:

@@ -1,4 +1,4 @@
-"""Properties that must hold for every input, found by hypothesis: the loader, slugs and dates.
+"""Properties that must hold for every input, found by hypothesis: the loader, slugs, dates, addresses.
 
 Whatever an editor saves, sbuv-site answers with SiteErrors (path:line + hint), never a
 traceback; what it accepts, it reads back exactly.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -22,6 +22,7 @@ from sbuv_site.errors import SiteError, flatten
 from sbuv_site.load import read_source
 from sbuv_site.municipalities import load_registry
 from sbuv_site.slugs import SLUG_PATTERN, is_valid_slug, slugify
+from sbuv_site.urls import Urls
 from sbuv_site.validate import POST_KEYS, RESERVED_SLUGS, validate
 from sbuv_site.yamltext import INVISIBLE
 
@@ -362,6 +363,19 @@ def test_an_accepted_base_url_is_one_plain_address(url: str) -> None:
     assert parts.port is None or 1 <= parts.port <= 65535
     assert not parts.query and not parts.fragment and parts.username is None
     assert not any(ch.isspace() for ch in config.base_url)
+
+
+@SETTINGS
+@given(st.sampled_from(["https://example.org/", "https://example.org/blogg/", "http://Ex.ORG:8080/a/b/",
+                        "HTTPS://example.org"]),
+       st.lists(st.sampled_from(["/", "//", "a", "B9", "-", "_", "~", "%C3%A5", ".", "..", ".x", "x.html",
+                                 "?", "#", ";", " ", "\t", "å", ":", "@", "https:"]),
+                max_size=8).map("".join))
+@example("https://example.org/blogg/", "/2015/12/besok-i-umea/")
+@example("https://example.org/", "/a/./b/../c//")
+def test_an_absolute_address_is_the_one_urljoin_makes(base_url: str, url: str) -> None:
+    # Urls.absolute skips urljoin for plain paths: it must agree with it for every address.
+    assert Urls(base_url, "/", "/{year}/{slug}/").absolute(url) == urljoin(base_url, url)
 
 
 @SETTINGS

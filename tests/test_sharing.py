@@ -7,10 +7,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from sbuv_site.build import BuildOptions, build
 from sbuv_site.config import Config
-from sbuv_site.sharing import DESCRIPTION_LIMIT, _absolute, describe, json_ld, locale_of, plain_text
+from sbuv_site.sharing import (
+    DESCRIPTION_LIMIT,
+    _absolute,
+    describe,
+    json_ld,
+    locale_of,
+    parsed_text,
+    plain_text,
+)
 from sbuv_site.urls import Urls
 from tests.conftest import NOW, post, write_site
 from tests.htmltree import Node, parse_file
@@ -62,6 +72,23 @@ def odd_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_plain_text_drops_tags_decodes_entities_and_collapses_space() -> None:
     assert plain_text("Höga <em>förväntningar</em> på\n <a href='/x'>BBIC</a> &amp; mer&nbsp;") == (
         "Höga förväntningar på BBIC & mer")
+
+
+HTML_PIECES = ["Höga", " ", "\n", "\xa0", "<em>", "</em>", "<a href=\"/x\">", "<a title='a>b'>", "</a>",
+               '<img alt="1 > 0" src="b.png">', "<br/>", "<br>", "&amp;", "&lt;", "&#65;", "&#x41;", "&nbsp;",
+               "&amp", "&ampx;", "&", ";", "<", ">", "<3", "<!-- x -->", "<!x>", "<?x>", "<script>",
+               "</script>", "<STYLE>", "<textarea>", "<title>", '"', "'", "<a b=\"", "</p >",
+               "<p/>", "x", "-->", "\u2028"]
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=12).map("".join))
+@example("Höga <em>förväntningar</em> på\n <a href='/x'>BBIC</a> &amp; mer&nbsp;")
+@example("a <script>x <b>y</b></script> &amp")
+@example("<script>x <b>y</b></script>")
+def test_plain_text_reads_any_html_as_htmlparser_does(html: str) -> None:
+    # The regex path for the HTML the site writes must give what HTMLParser gives, or step aside.
+    assert plain_text(html) == parsed_text(html)
 
 
 def test_description_is_cut_on_a_word_boundary_with_an_ellipsis() -> None:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 import pytest
 
 from sbuv_site import yamltext
 from sbuv_site.errors import SiteError
-from sbuv_site.yamltext import MAX_NUMBER_LENGTH, parse_yaml, shown, type_name
+from sbuv_site.yamltext import (
+    INVISIBLE,
+    MAX_NUMBER_LENGTH,
+    _may_hide_characters,
+    parse_yaml,
+    shown,
+    type_name,
+)
 
 TAG_HINT = ("remove '{tag}' and write the value plainly (e.g. date: 2015-12-01); "
             "if the text must start with '!', put it in quotes: title: \"!…\"")
@@ -164,3 +172,14 @@ def test_shown_cuts_long_text_and_escapes_control_characters() -> None:
     assert shown("Umeå") == "'Umeå'"
     assert shown("a\nb") == "'a\\nb'"
     assert shown("x" * 100) == "'" + "x" * 57 + "…'"
+
+
+def test_the_byte_precheck_misses_no_character_the_loader_refuses() -> None:
+    # decode_text searches the text for INVISIBLE only when the bytes may hold one: for every
+    # character INVISIBLE refuses, the bytes must say so, wherever it stands in the file.
+    for code in (*range(0xD800), *range(0xE000, sys.maxunicode + 1)):
+        char = chr(code)
+        if INVISIBLE.fullmatch(char) and char != "\r":  # a CR becomes a line break: not refused
+            for text in (char, f"Umeå – {char}…"):
+                assert _may_hide_characters(text.encode("utf-8")), hex(code)
+    assert not _may_hide_characters("Umeå – “citat”…\r\n\t\xa0§".encode())
