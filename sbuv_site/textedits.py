@@ -85,6 +85,7 @@ def last_build(*, root: Path, config: Config, registry: Registry, md: MarkdownIt
         else:
             for path in job.uses:
                 readers.setdefault(path, []).append(index)
+    _compile_layouts(env)
     return LastBuild(root, config, registry, md, env, tuple(static), epoch, settings, base, shape,
                      tuple(scanned),
                      {file.real.absolute(): index for index, file in enumerate(scanned)}, site,
@@ -92,6 +93,22 @@ def last_build(*, root: Path, config: Config, registry: Registry, md: MarkdownIt
                      {path: tuple(found) for path, found in readers.items()}, tuple(every_text),
                      further_mentions(site),
                      target, output, made_by, copied)
+
+
+# The layouts of the files a text shows up in: the quick path renders them in this process.
+QUICK_LAYOUTS = ("post.html", "page.html", "list.html", "tag.html", "municipality.html", "404.html",
+                 "atom.xml")
+
+
+def _compile_layouts(env: jinja2.Environment) -> None:
+    """Compile those layouts now, after a full build, whose workers compiled them only in their
+    own processes: else the first save after it pays about 0.1 s for it. A broken layout is left
+    for rendering to report, with its file and line."""
+    for name in QUICK_LAYOUTS:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            continue
 
 
 @dataclass(frozen=True)
