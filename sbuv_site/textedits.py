@@ -27,7 +27,7 @@ import jinja2
 from markdown_it import MarkdownIt
 
 from sbuv_site.buildkeys import job_keys, unchanged_record, whole_key
-from sbuv_site.cache import BuildCache, FileRecord, OutputRecord, Parsed, SourceRecord
+from sbuv_site.cache import BuildCache, OutputRecord, Parsed, SourceRecord
 from sbuv_site.config import Config
 from sbuv_site.errors import SiteError
 from sbuv_site.load import SourceFile
@@ -113,11 +113,10 @@ def _compile_layouts(env: jinja2.Environment) -> None:
 
 @dataclass(frozen=True)
 class TextEdit:
-    """What the quick path did: the record to start from next time, and the files it made."""
+    """What the quick path did: the record to start from next time, and how many files it rewrote."""
 
     last: LastBuild
-    written: Mapping[str, FileRecord]  # the files made, by relpath
-    changed: int  # how many of them were rewritten (one whose bytes came out the same is kept)
+    changed: int  # files rewritten (one made again with the same bytes is kept, and not counted)
 
 
 def edit_texts(last: LastBuild, cache: BuildCache, changed: frozenset[Path], wait: float,
@@ -212,7 +211,7 @@ def _rebuild(last: LastBuild, cache: BuildCache, outputs: OutputRecord,
                                                    outputs.next_change, {**outputs.files, **written})
     cache.sources, cache.parsed = records, parsed
     new = dataclasses.replace(last, scanned=tuple(scanned), site=site, keys=tuple(keys))
-    return TextEdit(new, written, sum(1 for rel, one in written.items() if outputs.files.get(rel) != one))
+    return TextEdit(new, sum(1 for rel, one in written.items() if outputs.files.get(rel) != one))
 
 
 def _shows_one(job: Job) -> bool:

@@ -130,6 +130,21 @@ def browser(start: Callable[..., PreviewServer]) -> Iterator[tuple[PreviewServer
     client.close()
 
 
+def hold_rebuilds(server: PreviewServer,
+                  monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Each rebuild sets the first event when it starts and waits for the second before it builds."""
+    entered, go_on = threading.Event(), threading.Event()
+    real = server._rebuild
+
+    def held(changed: frozenset[Path]) -> BuildReport:
+        entered.set()
+        assert go_on.wait(WAIT)
+        return real(changed)
+
+    monkeypatch.setattr(server, "_rebuild", held)
+    return entered, go_on
+
+
 def builds(server: PreviewServer, n: int) -> None:
     assert server.wait_for(lambda: server.builds >= n, WAIT), f"no build {n}: {server.batches}"
 
@@ -220,15 +235,7 @@ def test_the_overlay_escapes_what_the_problem_quotes() -> None:
 def test_two_saves_in_quick_succession_both_reach_the_browser(
         browser: tuple[PreviewServer, Browser], site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     server, client = browser
-    entered, go_on = threading.Event(), threading.Event()
-    real = server._rebuild
-
-    def held(changed: frozenset[Path]) -> BuildReport:
-        entered.set()
-        assert go_on.wait(WAIT)
-        return real(changed)
-
-    monkeypatch.setattr(server, "_rebuild", held)
+    entered, go_on = hold_rebuilds(server, monkeypatch)
     target = site / "content/posts/a.md"
     target.write_text(post("Första inlägget", "2016-01-01", "Version ett."), encoding="utf-8")
     assert entered.wait(WAIT)  # the first save is being built...
@@ -284,15 +291,7 @@ def test_editor_temp_files_cache_and_output_are_not_watched(
 def test_the_server_answers_from_the_last_good_build_while_it_rebuilds(
         start: Callable[..., PreviewServer], site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     server = start()
-    entered, go_on = threading.Event(), threading.Event()
-    real = server._rebuild
-
-    def slow(changed: frozenset[Path]) -> BuildReport:
-        entered.set()
-        assert go_on.wait(WAIT)
-        return real(changed)
-
-    monkeypatch.setattr(server, "_rebuild", slow)
+    entered, go_on = hold_rebuilds(server, monkeypatch)
     (site / "content/posts/b.md").write_text(post("Andra inlägget", "2016-02-01"), encoding="utf-8")
     assert entered.wait(WAIT)
     try:
