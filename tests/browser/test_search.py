@@ -6,6 +6,7 @@ import functools
 import http.server
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,40 @@ def test_the_filters_are_municipality_county_tag_and_year(page: Any) -> None:
         ["Kommun", "Län", "Tagg", "År"], timeout=30_000)
     page.locator(".pagefind-ui__filter-name", has_text="Län").click()
     expect(page.locator("label[for='Län-Västerbottens län']")).to_have_text(re.compile(r"^Västerbottens län"))
+
+
+class _OneSlowFilter(_QuietHandler):
+    """Serves the site, but the first filter file (by name) only after SLOW_FILTER seconds."""
+
+    def do_GET(self) -> None:
+        folder = Path(str(self.directory), "pagefind", "filter")
+        if self.path.endswith(min(folder.iterdir()).name):
+            time.sleep(SLOW_FILTER)
+        super().do_GET()
+
+
+SLOW_FILTER = 1.5
+
+
+def test_a_search_typed_at_once_lists_every_filter_though_one_loads_slowly(browser: Any,
+                                                                            full_site: Path) -> None:
+    """Pagefind's UI lists the filters its first search counted, and a search counts only the
+    filters loaded by then: without search.js loading them all first, one would be missing."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_OneSlowFilter, directory=str(full_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(base_url=f"http://127.0.0.1:{server.server_port}")
+    try:
+        page = context.new_page()
+        page.goto(SEARCH)
+        search(page, BROAD)
+        page.wait_for_timeout(SLOW_FILTER * 1000)  # the slow file has come by now
+        names = page.locator(".pagefind-ui__filter-name")
+        expect(names).to_have_text(["Kommun", "Län", "Tagg", "År"])
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
 
 
 def test_a_municipality_filter_narrows_the_results(page: Any) -> None:
