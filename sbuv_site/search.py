@@ -3,20 +3,30 @@
 Pagefind (PyPI `pagefind[bin]`, whose wheel carries the program) reads the built pages and
 writes its index and its UI files into pagefind/ of the same tree. Only the parts of pages
 marked data-pagefind-body are indexed (the post and page layouts mark their article).
-Indexing runs again only when a page changed: pagefind/.sbuv-digest holds a digest of the
-pages it indexed, and when the previous build's digest is the same, its index is reused.
+
+A large site is indexed in parts of at most PART_PAGES pages, in address order: Pagefind holds
+a whole index in memory (about 200 KB a page here, 2 GB for 10,000 posts) and has no way to
+add one page to an index. The first part is pagefind/ itself; the others go to
+pagefind/parts/2/, … and are listed in pagefind/sbuv-parts.json, which search.js reads to
+merge them into one search (Pagefind's mergeIndex). Each part records a digest of the pages it
+was made from, and a part whose pages are all the same as in the previous build (wherever it
+was there) is linked from it rather than made again: an edit to one post reindexes one part.
+Parts are made side by side, one Pagefind process per core.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import shutil
 import stat
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -24,6 +34,9 @@ from sbuv_site.errors import SiteError
 from sbuv_site.outputguard import KEPT, disk_problem
 
 SEARCH_DIR = "pagefind"  # urls.search_bundle() is its address
+PARTS_DIR = "parts"  # pagefind/parts/2/, …: the index's further parts
+PARTS_FILE = "sbuv-parts.json"  # in pagefind/: the further parts' folders, for search.js
+PART_PAGES = 2000  # pages a Pagefind process indexes at most: about 400 MB of its memory
 DIGEST_FILE = ".sbuv-digest"
 PAGES_DIR = ".sbuv-search-pages"  # in staging while Pagefind runs: links to the pages it reads
 _BODY_MARK = b"data-pagefind-body"
@@ -33,9 +46,24 @@ INSTALL_HINT = ("install it with: pip install 'pagefind[bin]' (sbuv-site's own i
 OFF_HINT = "write 'search: false' in config.yaml to build without search"
 
 
+@dataclass(frozen=True)
+class Part:
+    """One part of the index: the pages it is made from, where it goes, and their digest."""
+
+    number: int  # 1 is pagefind/ itself
+    pages: tuple[str, ...] | None  # None: the whole tree (a site with no marked page yet)
+    digest: str
+
+    @property
+    def folder(self) -> str:
+        """Its folder, relative to pagefind/ ('' for the first part)."""
+        return "" if self.number == 1 else f"{PARTS_DIR}/{self.number}/"
+
+
 def index_into(staging: Path, previous: Path | None, *, shown: Path | None = None,
                mtime: float | None = None) -> None:
-    """Give the built tree in staging its search index in pagefind/, reusing previous's when no page changed.
+    """Give the built tree in staging its search index in pagefind/, reusing previous's parts
+    whose pages did not change.
 
     Called by write_output before the swap, so any failure here leaves output/ as it was.
     `shown` is the output folder as the editor named it, for messages; `mtime` the build's
@@ -49,21 +77,41 @@ def index_into(staging: Path, previous: Path | None, *, shown: Path | None = Non
                         f"rename the static folder's '{SEARCH_DIR}' (it would be overwritten), "
                         f"or {OFF_HINT}")
     program = find_program()
-    digest, indexed = survey_pages(staging, _pagefind_version())
-    if previous is None or not reuse_index(previous / SEARCH_DIR, bundle, digest):
-        run_pagefind(program, staging, indexed)
-        try:
-            (bundle / DIGEST_FILE).write_text(digest, encoding="utf-8")
-        except OSError as exc:
-            raise disk_problem(exc, shown / SEARCH_DIR / DIGEST_FILE, "write the search index",
-                               KEPT) from None
-    if mtime is not None:
-        try:
+    parts = plan_parts(staging, _pagefind_version())
+    made_before = previous_parts(previous / SEARCH_DIR) if previous is not None else {}
+    to_make = [part for part in parts
+               if part.digest not in made_before
+               or not reuse_index(made_before[part.digest], bundle / part.folder, part.digest)]
+    try:
+        bundle.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise disk_problem(exc, shown / SEARCH_DIR, "write the search index", KEPT) from None
+    if len(to_make) == 1:
+        _make_part(program, staging, to_make[0], shown)
+    elif to_make:
+        with ThreadPoolExecutor(max_workers=min(len(to_make), os.cpu_count() or 1)) as pool:
+            done = [pool.submit(_make_part, program, staging, part, shown) for part in to_make]
+        for future in done:
+            future.result()  # the first part's failure is the one reported
+    try:
+        (bundle / PARTS_FILE).write_text(json.dumps([p.folder for p in parts[1:]]) + "\n", encoding="utf-8")
+        if mtime is not None:
             for folder, _, names in os.walk(bundle):
                 for name in names:
                     os.utime(Path(folder, name), (mtime, mtime))
-        except OSError as exc:
-            raise disk_problem(exc, shown / SEARCH_DIR, "write the search index", KEPT) from None
+    except OSError as exc:
+        raise disk_problem(exc, shown / SEARCH_DIR, "write the search index", KEPT) from None
+
+
+def _make_part(program: Path, staging: Path, part: Part, shown: Path) -> None:
+    """Run Pagefind for one part and record the digest of the pages it read."""
+    output = staging / SEARCH_DIR / part.folder
+    run_pagefind(program, staging, part.pages, output, f"{PAGES_DIR}-{part.number}")
+    try:
+        (output / DIGEST_FILE).write_text(part.digest, encoding="utf-8")
+    except OSError as exc:
+        raise disk_problem(exc, shown / SEARCH_DIR / part.folder / DIGEST_FILE, "write the search index",
+                           KEPT) from None
 
 
 def find_program() -> Path:
@@ -90,30 +138,67 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
+def plan_parts(tree: Path, version: str) -> list[Part]:
+    """One read of every HTML page in tree: the parts of the index, with their pages' digests.
+
+    Pagefind reads only the pages that mark their content with data-pagefind-body (posts and
+    pages): it would read every other page only to find it has none, which doubles its time.
+    A page whose text merely mentions the attribute is read too, and Pagefind skips it. Pages
+    go to parts in address order, so that a post and its neighbours, which show each other's
+    titles, mostly share a part, and a new post (the latest address) changes the last part.
+    """
+    seen: list[tuple[str, bytes]] = []
+    marked: list[tuple[str, bytes]] = []
+    for relpath in _html_pages(tree):
+        data = (tree / relpath).read_bytes()
+        seen.append((relpath, _file_digest(relpath, data)))
+        if _BODY_MARK in data:
+            marked.append(seen[-1])
+    if not marked:  # no post or page yet: the whole tree, so that /sok/ still works
+        return [Part(1, None, _digest(version, seen))]
+    runs = [marked[start:start + PART_PAGES] for start in range(0, len(marked), PART_PAGES)]
+    return [Part(number, tuple(relpath for relpath, _ in run), _digest(version, run))
+            for number, run in enumerate(runs, 1)]
+
+
 def pages_digest(tree: Path, version: str) -> str:
-    """A digest of every HTML page in tree (path and bytes) and of how Pagefind is run.
+    """The digest of the index of tree's pages when it is one part (as tests and small sites have).
 
     Two trees with the same digest give the same index: Pagefind reads nothing but the pages.
     """
-    return survey_pages(tree, version)[0]
+    parts = plan_parts(tree, version)
+    if len(parts) != 1:
+        raise ValueError(f"{tree} is indexed in {len(parts)} parts")
+    return parts[0].digest
 
 
-def survey_pages(tree: Path, version: str) -> tuple[str, list[str]]:
-    """One read of every HTML page in tree: their digest, and the pages Pagefind is to read.
+def _file_digest(relpath: str, data: bytes) -> bytes:
+    return hashlib.sha256(f"{relpath}\0{len(data)}\0".encode() + data).digest()
 
-    Those are the pages that mark their content with data-pagefind-body (posts and pages);
-    Pagefind would read every other page only to find it has none, which doubles its time.
-    A page whose text merely mentions the attribute is read too, and Pagefind skips it.
-    """
+
+def _digest(version: str, pages: Sequence[tuple[str, bytes]]) -> str:
     digest = hashlib.sha256(f"pagefind {version} --force-language {LANGUAGE}\n".encode())
-    indexed = []
-    for relpath in _html_pages(tree):
-        data = (tree / relpath).read_bytes()
-        digest.update(f"{relpath}\0{len(data)}\0".encode())
-        digest.update(data)
-        if _BODY_MARK in data:
-            indexed.append(relpath)
-    return digest.hexdigest() + "\n", indexed
+    for _, page in pages:
+        digest.update(page)
+    return digest.hexdigest() + "\n"
+
+
+def previous_parts(bundle: Path) -> dict[str, Path]:
+    """The parts of the previous build's index, by the digest each recorded (none if unreadable)."""
+    found: dict[str, Path] = {}
+    folders = [bundle]
+    try:
+        if (bundle / PARTS_DIR).is_dir() and not (bundle / PARTS_DIR).is_symlink():
+            folders += sorted((bundle / PARTS_DIR).iterdir())
+    except OSError:
+        pass
+    for folder in folders:
+        try:
+            if folder.is_dir() and not folder.is_symlink():
+                found.setdefault((folder / DIGEST_FILE).read_text(encoding="utf-8"), folder)
+        except (OSError, UnicodeDecodeError):
+            continue
+    return found
 
 
 def _html_pages(tree: Path) -> list[str]:
@@ -122,14 +207,14 @@ def _html_pages(tree: Path) -> list[str]:
     for folder, dirs, names in os.walk(tree):
         rel = Path(folder).relative_to(tree).as_posix()
         if rel == ".":
-            dirs[:] = [d for d in dirs if d not in (SEARCH_DIR, PAGES_DIR)]
+            dirs[:] = [d for d in dirs if d != SEARCH_DIR and not d.startswith(PAGES_DIR)]
         prefix = "" if rel == "." else rel + "/"
         found += [prefix + name for name in names if name.endswith(".html")]
     return sorted(found)
 
 
 def reuse_index(old: Path, new: Path, digest: str) -> bool:
-    """Link (or copy) the previous build's index into new when it was made from the same pages.
+    """Link (or copy) a part of the previous build's index into new when it was made from the same pages.
 
     False, with nothing left at new, when it was not, or when it cannot be reused whole.
     """
@@ -144,11 +229,17 @@ def reuse_index(old: Path, new: Path, digest: str) -> bool:
 
 
 def _link_tree(old: Path, new: Path) -> None:
-    """Hard-link every file of old into new (copy where the file system refuses links)."""
+    """Hard-link every file of old into new (copy where the file system refuses links).
+
+    The first part's folder also holds the other parts and their list: those are not its own.
+    """
     linking = True
-    for folder, _, names in os.walk(old):
+    for folder, dirs, names in os.walk(old):
         target = new / Path(folder).relative_to(old)
         target.mkdir(parents=True, exist_ok=True)
+        if folder == str(old):
+            dirs[:] = [d for d in dirs if d != PARTS_DIR]
+            names = [name for name in names if name != PARTS_FILE]
         for name in sorted(names):
             source = Path(folder, name)
             if not stat.S_ISREG(source.lstat().st_mode):
@@ -162,17 +253,20 @@ def _link_tree(old: Path, new: Path) -> None:
             shutil.copy2(source, target / name)
 
 
-def run_pagefind(program: Path, tree: Path, pages: Sequence[str] | None = None) -> None:
-    """Run Pagefind over `pages` of tree (all of it when None), its index going to tree/pagefind.
+def run_pagefind(program: Path, tree: Path, pages: Sequence[str] | None = None, output: Path | None = None,
+                 pages_dir: str = PAGES_DIR) -> None:
+    """Run Pagefind over `pages` of tree (all of it when None), its index going to output
+    (tree/pagefind by default).
 
-    The pages are hard-linked (or copied) into a folder of their own for Pagefind to read, at
+    The pages are hard-linked (or copied) into a folder of their own (tree/pages_dir) for Pagefind to read, at
     the same paths, so their addresses in the index stay the same. A site with no such page
     yet (no posts or pages) is read whole, so /sok/ still works. It runs in an empty folder with
     no PAGEFIND_* variables, so no pagefind.yml or environment of the editor's changes what it
     does: the options are all on the command line. A failure becomes a SiteError.
     """
-    site = tree / PAGES_DIR if pages else tree
-    command = [str(program), "--site", str(site), "--output-path", str(tree / SEARCH_DIR),
+    site = tree / pages_dir if pages else tree
+    output = output or tree / SEARCH_DIR
+    command = [str(program), "--site", str(site), "--output-path", str(output),
                "--force-language", LANGUAGE, "--quiet"]
     env = {key: value for key, value in os.environ.items() if not key.upper().startswith("PAGEFIND_")}
     try:
@@ -187,9 +281,10 @@ def run_pagefind(program: Path, tree: Path, pages: Sequence[str] | None = None) 
                                 "reinstall it with: pip install --force-reinstall 'pagefind[bin]', "
                                 f"or {OFF_HINT}") from None
     except OSError as exc:
-        raise disk_problem(exc, tree / PAGES_DIR, "prepare the pages for the search index", KEPT) from None
+        raise disk_problem(exc, site, "prepare the pages for the search index", KEPT) from None
     finally:
-        shutil.rmtree(tree / PAGES_DIR, ignore_errors=True)
+        if pages:
+            shutil.rmtree(site, ignore_errors=True)
     if result.returncode != 0:
         raise SiteError(None, None, f"Pagefind could not index the site: {_reason(result)}",
                         f"{KEPT}; fix the cause and build again, or {OFF_HINT}")

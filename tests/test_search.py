@@ -142,6 +142,95 @@ def test_a_post_edit_runs_pagefind_again_and_the_new_words_are_found(site: Path)
     assert "Elva ensamkommande barn och nya placeringar." in indexed_text(site / "output")
 
 
+def part_texts(out: Path) -> dict[str, str]:
+    """Each part of the index (its folder in pagefind/) and the text it holds."""
+    folders = [""] + json.loads((out / "pagefind" / search.PARTS_FILE).read_text(encoding="utf-8"))
+    texts = {}
+    for folder in folders:
+        fragments = sorted((out / "pagefind" / folder / "fragment").iterdir())
+        data = [gzip.decompress(f.read_bytes()) for f in fragments]
+        texts[folder] = "\n".join(json.loads(d[d.index(b"{"):])["content"] for d in data)
+    return texts
+
+
+def recorded_runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The pages of each Pagefind run from now on (the runs still happen)."""
+    runs: list[tuple[str, ...]] = []
+    real = search.run_pagefind
+
+    def recording(program: Path, tree: Path, pages: tuple[str, ...] | None = None, *args: object) -> None:
+        runs.append(tuple(pages or ()))
+        real(program, tree, pages, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "run_pagefind", recording)
+    return runs
+
+
+def test_a_large_site_is_indexed_in_parts_in_address_order_and_lists_them_for_search_js(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "PART_PAGES", 2)
+    runs = recorded_runs(monkeypatch)
+    build(site, BuildOptions(now=NOW))
+    out = site / "output"
+    assert sorted(runs) == [("2015/11/vetlanda/index.html", "2016/03/haninge-och-kalix/index.html"),
+                            ("om-bloggen/index.html",)]
+    texts = part_texts(out)
+    assert list(texts) == ["", "parts/2/"]
+    assert "Elva ensamkommande barn." in texts[""] and "Extrabesök i två kommuner." in texts[""]
+    assert "Samordnarens blogg." in texts["parts/2/"] and "Elva" not in texts["parts/2/"]
+    for folder, count in (("", 2), ("parts/2/", 1)):
+        entry = json.loads((out / "pagefind" / folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert entry["languages"]["sv"]["page_count"] == count
+        assert (out / "pagefind" / folder / search.DIGEST_FILE).is_file()
+    assert not [p for p in out.iterdir() if p.name.startswith(search.PAGES_DIR)]
+
+
+def test_an_edit_indexes_again_only_the_part_that_holds_the_edited_page(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "PART_PAGES", 1)
+    build(site, BuildOptions(now=NOW))
+    bundle = site / "output" / "pagefind"
+    before = inodes(bundle / "parts")
+    runs = recorded_runs(monkeypatch)
+    (site / "content/posts/kalix.md").write_text(
+        post("Haninge och Kalix", "2016-03-10", "Extrabesök och nya placeringar.",
+             municipality="[Haninge, Kalix]", tags="[Samverkan]"), encoding="utf-8")
+    build(site, BuildOptions(now=NOW))
+    assert runs == [("2016/03/haninge-och-kalix/index.html",)]
+    assert "nya placeringar" in part_texts(site / "output")["parts/2/"]
+    after = inodes(bundle / "parts")
+    assert {k: v for k, v in after.items() if k.startswith("3/")} == {
+        k: v for k, v in before.items() if k.startswith("3/")}  # the page's part: linked, not made
+    assert after["2/pagefind-entry.json"] != before["2/pagefind-entry.json"]
+
+
+def test_parts_whose_pages_moved_to_another_part_number_are_still_reused(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "PART_PAGES", 1)
+    build(site, BuildOptions(now=NOW))
+    runs = recorded_runs(monkeypatch)
+    (site / "content/pages/fakta.md").write_text("---\ntitle: Fakta\n---\n\nSiffror om placeringar.\n",
+                                                 encoding="utf-8")
+    build(site, BuildOptions(now=NOW))  # fakta/ comes before om-bloggen/, which moves from part 3 to 4
+    assert runs == [("fakta/index.html",)]
+    texts = part_texts(site / "output")
+    assert list(texts) == ["", "parts/2/", "parts/3/", "parts/4/"]
+    assert "Siffror om placeringar." in texts["parts/3/"] and "Samordnarens blogg." in texts["parts/4/"]
+
+
+def test_a_part_that_fails_stops_the_build_with_pagefinds_words_and_keeps_output(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(search, "PART_PAGES", 1)
+    build(site, BuildOptions(now=NOW, search=False))
+    before = tree(site / "output")
+    program = fake_program(tmp_path, '#!/bin/sh\ncase "$2" in *-2) echo "Error: part two broke" >&2; '
+                                     'exit 1;; esac\nmkdir -p "$4"\n')
+    monkeypatch.setattr(search, "find_program", lambda: program)
+    assert fails(site, capsys).splitlines()[0] == "Pagefind could not index the site: part two broke"
+    assert tree(site / "output") == before
+
+
 def test_the_digest_changes_with_any_page_and_with_pagefinds_version(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a/index.html").write_bytes(b"<p>ett</p>")
@@ -259,7 +348,7 @@ def test_pagefind_gets_no_pagefind_settings_from_the_editors_environment(
     # and it reads only the pages with data-pagefind-body: the posts and pages, not lists or the map
     assert pages.read_text(encoding="utf-8").split() == [
         "./2015/11/vetlanda/index.html", "./2016/03/haninge-och-kalix/index.html", "./om-bloggen/index.html"]
-    assert not (site / "output" / search.PAGES_DIR).exists()
+    assert not [p for p in (site / "output").iterdir() if p.name.startswith(search.PAGES_DIR)]
 
 
 def test_a_pagefind_folder_the_site_makes_itself_is_refused(

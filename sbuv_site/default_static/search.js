@@ -26,15 +26,35 @@
     }
   }
 
+  // A large site's index comes in parts (sbuv-parts.json lists the others' folders): they are
+  // merged into one search here, through the same pagefind.js module the UI then imports (one
+  // module per address), so the UI searches them all without being told of them.
+  function mergeParts(pagefind) {
+    return fetch(bundle + "sbuv-parts.json")
+      .then(function (response) {
+        return response.ok ? response.json() : [];
+      })
+      .then(function (folders) {
+        return folders.reduce(function (before, folder) {
+          return before.then(function () {
+            return pagefind.mergeIndex(bundle + folder, { baseUrl: baseUrl });
+          });
+        }, Promise.resolve());
+      });
+  }
+
   // Pagefind's UI lists the filters of its first search's result, and a search counts only the
   // filters loaded by then: a reader who typed at once (or came with ?q=) would miss a filter,
-  // say "Tagg", until the next search. So every filter is loaded first, through the same
-  // pagefind.js module the UI then imports (one module per address: it finds them loaded).
+  // say "Tagg", until the next search. So every filter is loaded first, before the UI starts.
   import(bundle + "pagefind.js")
     .then(function (pagefind) {
-      return pagefind.options({ baseUrl: baseUrl }).then(function () {
-        return pagefind.filters();
-      });
+      return pagefind.options({ baseUrl: baseUrl })
+        .then(function () {
+          return mergeParts(pagefind);
+        })
+        .then(function () {
+          return pagefind.filters();
+        });
     })
     .catch(function () {
       // the UI reports a bundle it cannot load itself, on the console and on the page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import threading
 import time
@@ -12,11 +13,12 @@ from typing import Any
 
 import pytest
 
+from sbuv_site import search as search_index
 from sbuv_site.build import BuildOptions, build
 from tests.browser.conftest import _QuietHandler
 from tests.browser.harness import axe_violations, expect
 from tests.browser.test_headers import serve_with_site_headers
-from tests.conftest import NOW, post, write_site
+from tests.conftest import NOW, build_fixture, post, write_site
 
 pytestmark = pytest.mark.browser
 
@@ -120,6 +122,35 @@ def test_a_municipality_filter_narrows_the_results(page: Any) -> None:
     assert result_hrefs(page) == ["/2015/12/snofattigt-umea-i-forandring/"]
     place = page.locator(".pagefind-ui__result-tag[data-pagefind-ui-meta='kommun']")
     expect(place).to_have_text("Kommun: Umeå")
+
+
+def test_an_index_in_parts_is_searched_as_one_with_every_filter(
+        browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large site's index comes in parts (search.PART_PAGES pages each): search.js merges them."""
+    monkeypatch.setattr(search_index, "PART_PAGES", 2)
+    out = build_fixture("full", tmp_path / "output")
+    parts = json.loads((out / "pagefind" / search_index.PARTS_FILE).read_text(encoding="utf-8"))
+    assert len(parts) >= 3, parts
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(base_url=f"http://127.0.0.1:{server.server_port}")
+    try:
+        page = context.new_page()
+        page.goto(SEARCH)
+        search(page, BROAD)
+        assert len(result_hrefs(page)) == 3, result_hrefs(page)  # from more than one part
+        expect(page.locator(".pagefind-ui__filter-name")).to_have_text(["Kommun", "Län", "Tagg", "År"])
+        page.locator(".pagefind-ui__filter-name", has_text="Kommun").click()
+        page.locator("input[type=checkbox][name='Kommun'][value='Umeå']").check()
+        expect(page.locator(RESULT_LINKS)).to_have_count(1)
+        page.locator("input[type=checkbox][name='Kommun'][value='Umeå']").uncheck()
+        search(page, "ensamkommande")
+        expect(page.locator(RESULT_LINKS)).to_have_text("Vetlanda den 17 november")
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
 
 
 def test_search_and_filters_work_by_keyboard_alone(page: Any) -> None:
