@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, require, require_chromium
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, require, require_chromium, served
 
 try:
     import pytest_playwright  # noqa: F401  (its fixtures: playwright, browser, context, page)
@@ -27,24 +24,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: needs Chromium, axe-core or the Nu Html Checker")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site; keeps the request log out of the test output."""
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url(full_site: Path) -> Iterator[str]:
     """The built 'full' site over HTTP on 127.0.0.1, a free port (overrides pytest-playwright's base_url)."""
-    handler = functools.partial(_QuietHandler, directory=str(full_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with served(full_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +75,25 @@ def axe_violations(page: Any) -> list[str]:
     result = page.evaluate("options => axe.run(document, options)", options)
     return [f"{v['id']} ({v['impact']}): {node['target']} -- {v['help']} -- {node['failureSummary']}"
             for v in result["violations"] for node in v["nodes"]]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site; keeps the request log out of the test output."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
+        pass
+
+
+@contextlib.contextmanager
+def served(folder: Path, handler: type[QuietHandler] = QuietHandler) -> Iterator[str]:
+    """folder over HTTP on 127.0.0.1 at a free port while the block runs: its base URL."""
+    serve = functools.partial(handler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), serve)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -10,10 +10,7 @@ Karlshamn and Karlskrona) are what the hit areas and focus layers are for.
 from __future__ import annotations
 
 import base64
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +18,7 @@ import pytest
 
 from sbuv_site.build import BuildOptions, build
 from sbuv_site.municipalities import load_registry
-from tests.browser.harness import PAGES, axe_violations, expect
+from tests.browser.harness import PAGES, axe_violations, expect, served
 from tests.conftest import NOW, write_site
 from tests.test_visitmap import REAL_VISITS
 
@@ -113,11 +110,6 @@ PIXELS = """async ([png, points]) => {
 }"""
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
-        pass
-
-
 @pytest.fixture(scope="module")
 def crowded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A site whose visits are the real site's (config.yaml), built and served on a free port."""
@@ -127,13 +119,8 @@ def crowded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     write_site(root / "site", {"content/pages/om.md": "---\ntitle: Om\n---\n\nText.\n"}, "visits:\n" + visits)
     out = root / "output"
     build(root / "site", BuildOptions(output=out, now=NOW))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with served(out) as url:
+        yield url
 
 
 @pytest.fixture

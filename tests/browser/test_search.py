@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
+import contextlib
 import json
 import re
-import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,7 @@ import pytest
 
 from sbuv_site import search as search_index
 from sbuv_site.build import BuildOptions, build
-from tests.browser.conftest import _QuietHandler
-from tests.browser.harness import axe_violations, expect
+from tests.browser.harness import QuietHandler, axe_violations, expect, served
 from tests.browser.test_headers import serve_with_site_headers
 from tests.conftest import NOW, build_fixture, post, write_site
 
@@ -35,6 +33,17 @@ def search(page: Any, words: str) -> None:
     """Type words into Pagefind's field and wait for its 'gav N träffar' message."""
     page.fill(INPUT, words)
     expect(page.locator(".pagefind-ui__message")).to_contain_text(f"{words} gav")
+
+
+@contextlib.contextmanager
+def page_of(browser: Any, folder: Path, handler: type[QuietHandler] = QuietHandler) -> Iterator[Any]:
+    """A browser page in a context of its own, its base URL a server of folder, for the with block."""
+    with served(folder, handler) as url:
+        context = browser.new_context(base_url=url)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
 
 
 def result_hrefs(page: Any) -> list[str]:
@@ -75,7 +84,7 @@ def test_the_filters_are_municipality_county_tag_and_year(page: Any) -> None:
     expect(page.locator("label[for='Län-Västerbottens län']")).to_have_text(re.compile(r"^Västerbottens län"))
 
 
-class _OneSlowFilter(_QuietHandler):
+class _OneSlowFilter(QuietHandler):
     """Serves the site, but the first filter file (by name) only after SLOW_FILTER seconds."""
 
     def do_GET(self) -> None:
@@ -92,21 +101,12 @@ def test_a_search_typed_at_once_lists_every_filter_though_one_loads_slowly(brows
                                                                             full_site: Path) -> None:
     """Pagefind's UI lists the filters its first search counted, and a search counts only the
     filters loaded by then: without search.js loading them all first, one would be missing."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_OneSlowFilter, directory=str(full_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    context = browser.new_context(base_url=f"http://127.0.0.1:{server.server_port}")
-    try:
-        page = context.new_page()
+    with page_of(browser, full_site, _OneSlowFilter) as page:
         page.goto(SEARCH)
         search(page, BROAD)
         page.wait_for_timeout(SLOW_FILTER * 1000)  # the slow file has come by now
         names = page.locator(".pagefind-ui__filter-name")
         expect(names).to_have_text(["Kommun", "Län", "Tagg", "År"])
-    finally:
-        context.close()
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_municipality_filter_narrows_the_results(page: Any) -> None:
@@ -131,12 +131,7 @@ def test_an_index_in_parts_is_searched_as_one_with_every_filter(
     out = build_fixture("full", tmp_path / "output")
     parts = json.loads((out / "pagefind" / search_index.PARTS_FILE).read_text(encoding="utf-8"))
     assert len(parts) >= 3, parts
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    context = browser.new_context(base_url=f"http://127.0.0.1:{server.server_port}")
-    try:
-        page = context.new_page()
+    with page_of(browser, out) as page:
         page.goto(SEARCH)
         search(page, BROAD)
         assert len(result_hrefs(page)) == 3, result_hrefs(page)  # from more than one part
@@ -147,10 +142,6 @@ def test_an_index_in_parts_is_searched_as_one_with_every_filter(
         page.locator("input[type=checkbox][name='Kommun'][value='Umeå']").uncheck()
         search(page, "ensamkommande")
         expect(page.locator(RESULT_LINKS)).to_have_text("Vetlanda den 17 november")
-    finally:
-        context.close()
-        server.shutdown()
-        server.server_close()
 
 
 def test_search_and_filters_work_by_keyboard_alone(page: Any) -> None:
@@ -271,18 +262,9 @@ def test_under_a_sub_path_the_ui_loads_and_results_link_under_it(browser: Any, t
                                             encoding="utf-8")
     www = tmp_path / "www"
     build(site, BuildOptions(now=NOW, output=www / "blogg"))
-    handler = functools.partial(_QuietHandler, directory=www)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    context = browser.new_context(base_url=f"http://127.0.0.1:{server.server_port}")
-    try:
-        page = context.new_page()
+    with page_of(browser, www) as page:
         page.goto("/blogg/sok/")
         search(page, "placeringar")
         link = page.locator(RESULT_LINKS)
         expect(link).to_have_text("Placeringar i Kalix")
         assert link.get_attribute("href") == "/blogg/2016/03/placeringar-i-kalix/"
-    finally:
-        context.close()
-        server.shutdown()
-        server.server_close()
