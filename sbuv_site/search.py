@@ -86,13 +86,10 @@ def index_into(staging: Path, previous: Path | None, *, shown: Path | None = Non
         bundle.mkdir(exist_ok=True)
     except OSError as exc:
         raise disk_problem(exc, shown / SEARCH_DIR, "write the search index", KEPT) from None
-    if len(to_make) == 1:
-        _make_part(program, staging, to_make[0], shown)
-    elif to_make:
-        with ThreadPoolExecutor(max_workers=min(len(to_make), os.cpu_count() or 1)) as pool:
-            done = [pool.submit(_make_part, program, staging, part, shown) for part in to_make]
-        for future in done:
-            future.result()  # the first part's failure is the one reported
+    with ThreadPoolExecutor(max_workers=max(1, min(len(to_make), os.cpu_count() or 1))) as pool:
+        done = [pool.submit(_make_part, program, staging, part, shown) for part in to_make]
+    for future in done:
+        future.result()  # the first part's failure is the one reported
     try:
         (bundle / PARTS_FILE).write_text(json.dumps([p.folder for p in parts[1:]]) + "\n", encoding="utf-8")
         if mtime is not None:
@@ -161,17 +158,6 @@ def plan_parts(tree: Path, version: str) -> list[Part]:
             for number, run in enumerate(runs, 1)]
 
 
-def pages_digest(tree: Path, version: str) -> str:
-    """The digest of the index of tree's pages when it is one part (as tests and small sites have).
-
-    Two trees with the same digest give the same index: Pagefind reads nothing but the pages.
-    """
-    parts = plan_parts(tree, version)
-    if len(parts) != 1:
-        raise ValueError(f"{tree} is indexed in {len(parts)} parts")
-    return parts[0].digest
-
-
 def _file_digest(relpath: str, data: bytes) -> bytes:
     return hashlib.sha256(f"{relpath}\0{len(data)}\0".encode() + data).digest()
 
@@ -233,24 +219,18 @@ def _link_tree(old: Path, new: Path) -> None:
 
     The first part's folder also holds the other parts and their list: those are not its own.
     """
-    linking = True
+    relpaths = []
     for folder, dirs, names in os.walk(old):
-        target = new / Path(folder).relative_to(old)
-        target.mkdir(parents=True, exist_ok=True)
-        if folder == str(old):
+        rel = Path(folder).relative_to(old)
+        if rel == Path("."):
             dirs[:] = [d for d in dirs if d != PARTS_DIR]
             names = [name for name in names if name != PARTS_FILE]
-        for name in sorted(names):
+        for name in names:
             source = Path(folder, name)
-            if not stat.S_ISREG(source.lstat().st_mode):
-                raise OSError(errno.EINVAL, "not a regular file", str(source))  # no links in an index
-            if linking:
-                try:
-                    os.link(source, target / name)
-                    continue
-                except OSError:
-                    linking = False  # another file system, or no hard links: copy from here on
-            shutil.copy2(source, target / name)
+            if not stat.S_ISREG(source.lstat().st_mode):  # no links in an index
+                raise OSError(errno.EINVAL, "not a regular file", str(source))
+            relpaths.append((rel / name).as_posix())
+    _link_files(old, new, sorted(relpaths))
 
 
 def run_pagefind(program: Path, tree: Path, pages: Sequence[str] | None = None, output: Path | None = None,
@@ -301,8 +281,8 @@ def _link_files(tree: Path, into: Path, relpaths: Sequence[str]) -> None:
                 os.link(tree / relpath, target)
                 continue
             except OSError:
-                linking = False
-        shutil.copyfile(tree / relpath, target)
+                linking = False  # another file system, or no hard links: copy from here on
+        shutil.copy2(tree / relpath, target)
 
 
 def _reason(result: subprocess.CompletedProcess[str]) -> str:
